@@ -1,0 +1,1 @@
+"""FotoAI package."""
