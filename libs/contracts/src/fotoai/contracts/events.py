@@ -1,0 +1,235 @@
+"""The v1 event models of DESIGN.md §2: one frozen pydantic model per topic.
+
+Each model carries its topic (`TOPIC`), its CloudEvents type (`CE_TYPE`) and the service that
+produces it (`SOURCE`). Bodies repeat `event_id` and `occurred_at` so a subscriber that ignores
+headers still has them. Unknown fields are ignored, so adding an optional field is compatible.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Frozen(BaseModel):
+    """Immutable value object; unknown fields are ignored for forward compatibility."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Event(Frozen):
+    """Fields every event carries. `photo_id` is also the Kafka message key."""
+
+    TOPIC: ClassVar[str]
+    SOURCE: ClassVar[str]
+
+    event_id: str = Field(default_factory=_new_id, description="unique id of this event (= ce_id)")
+    occurred_at: datetime = Field(default_factory=_now, description="when the fact happened (= ce_time)")
+    photo_id: str
+    owner_id: str
+
+    @classmethod
+    def ce_type(cls) -> str:
+        return f"fotoai.{cls.TOPIC}"
+
+
+class StoredObject(Frozen):
+    bucket: str
+    key: str
+
+
+class OriginalObject(StoredObject):
+    size: int = Field(ge=0)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    content_type: str | None = Field(default=None, description="content type as sent by the client")
+    file_name: str | None = None
+
+
+class Rendition(StoredObject):
+    name: str = Field(description="display | thumb_large | thumb_small | enhanced")
+    width: int = Field(ge=1)
+    height: int = Field(ge=1)
+    bytes: int = Field(ge=0)
+    mime: str
+
+
+class GpsPosition(Frozen):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    alt: float | None = None
+
+
+class ExifSubset(Frozen):
+    taken_at: datetime | None = Field(default=None, description="aware when the file had an offset")
+    camera_make: str | None = None
+    camera_model: str | None = None
+    lens: str | None = None
+    exposure_time: float | None = Field(default=None, description="seconds")
+    f_number: float | None = None
+    iso: int | None = None
+    focal_length: float | None = Field(default=None, description="millimetres")
+    gps: GpsPosition | None = None
+
+
+class RejectReason(StrEnum):
+    UNSUPPORTED_FORMAT = "unsupported_format"
+    CORRUPT = "corrupt"
+    TOO_MANY_PIXELS = "too_many_pixels"
+    TOO_LARGE = "too_large"
+    EMPTY = "empty"
+    DECODE_TIMEOUT = "decode_timeout"
+    MISSING_OBJECT = "missing_object"
+
+
+class PhotoUploadedV1(Event):
+    TOPIC: ClassVar[str] = "photo.uploaded.v1"
+    SOURCE: ClassVar[str] = "/services/gateway"
+
+    original: OriginalObject
+
+
+class PhotoIngestedV1(Event):
+    TOPIC: ClassVar[str] = "photo.ingested.v1"
+    SOURCE: ClassVar[str] = "/services/ingest"
+
+    format: str = Field(description="detected from the bytes: jpeg, png, webp, tiff, gif, heic, avif, raw …")
+    width: int = Field(ge=1, description="after orientation")
+    height: int = Field(ge=1, description="after orientation")
+    orientation: int = Field(default=1, ge=1, le=8, description="EXIF orientation that was applied")
+    exif: ExifSubset = Field(default_factory=ExifSubset)
+    sha256: str | None = Field(default=None, description="of the original bytes, for exact duplicates")
+    phash: str | None = Field(default=None, description="64-bit perceptual hash, hex")
+    renditions: list[Rendition] = Field(default_factory=list)
+    decode_path: str | None = Field(default=None, description="how the pixels were obtained, e.g. raw_preview")
+
+
+class PhotoRejectedV1(Event):
+    TOPIC: ClassVar[str] = "photo.rejected.v1"
+    SOURCE: ClassVar[str] = "/services/ingest"
+
+    reason: RejectReason
+    message: str
+
+
+class Operation(Frozen):
+    name: str
+    params: dict[str, float | int | str | bool] = Field(default_factory=dict)
+
+
+class PhotoEnhancedV1(Event):
+    TOPIC: ClassVar[str] = "photo.enhanced.v1"
+    SOURCE: ClassVar[str] = "/services/enhance"
+
+    rendition: Rendition
+    operations: list[Operation] = Field(default_factory=list)
+    quality_before: dict[str, float] = Field(default_factory=dict)
+    quality_after: dict[str, float] = Field(default_factory=dict)
+    device: str = "cpu"
+    duration_ms: float = Field(ge=0)
+
+
+class Tag(Frozen):
+    label: str
+    score: float = Field(ge=0, le=1)
+    source: str = Field(description="what produced it: clip, faces, quality, colour, …")
+
+
+class Face(Frozen):
+    box: tuple[float, float, float, float] = Field(description="x, y, w, h as fractions of the image")
+    score: float = Field(ge=0, le=1)
+
+
+class QualityFlags(Frozen):
+    blurry: bool = False
+    dark: bool = False
+    overexposed: bool = False
+    low_resolution: bool = False
+    measures: dict[str, float] = Field(default_factory=dict)
+
+
+class Colour(Frozen):
+    hex: str = Field(pattern=r"^#[0-9a-f]{6}$")
+    fraction: float = Field(ge=0, le=1)
+
+
+class Embedding(Frozen):
+    model_id: str
+    dimension: int = Field(ge=1)
+    vector: list[float]
+
+
+class PhotoTaggedV1(Event):
+    TOPIC: ClassVar[str] = "photo.tagged.v1"
+    SOURCE: ClassVar[str] = "/services/tagging"
+
+    tags: list[Tag] = Field(default_factory=list)
+    faces: list[Face] = Field(default_factory=list)
+    quality: QualityFlags = Field(default_factory=QualityFlags)
+    colors: list[Colour] = Field(default_factory=list)
+    embedding: Embedding | None = None
+    model_id: str
+    model_version: str
+    device: str = "cpu"
+    duration_ms: float = Field(ge=0)
+
+
+class PhotoDeletedV1(Event):
+    TOPIC: ClassVar[str] = "photo.deleted.v1"
+    SOURCE: ClassVar[str] = "/services/gateway"
+
+    deleted_by: str
+
+
+EVENT_TYPES: tuple[type[Event], ...] = (
+    PhotoUploadedV1,
+    PhotoIngestedV1,
+    PhotoRejectedV1,
+    PhotoEnhancedV1,
+    PhotoTaggedV1,
+    PhotoDeletedV1,
+)
+
+BY_TOPIC: dict[str, type[Event]] = {cls.TOPIC: cls for cls in EVENT_TYPES}
+BY_CE_TYPE: dict[str, type[Event]] = {cls.ce_type(): cls for cls in EVENT_TYPES}
+
+
+def parse_event(topic: str, body: bytes | str | dict[str, Any]) -> Event:
+    """Decode a message body of a known topic into its model."""
+    cls = BY_TOPIC[topic]
+    if isinstance(body, dict):
+        return cls.model_validate(body)
+    return cls.model_validate_json(body)
+
+
+_DERIVED_NS = uuid.UUID("6f1c2a5e-3d4b-4e8a-9b7c-0a1d2e3f4a5b")
+
+
+def derived_event_id(cause: Event, topic: str) -> str:
+    """The id of the event that `cause` leads to on `topic`, the same on every redelivery.
+
+    Reprocessing a redelivered event therefore republishes an identical event id, which
+    consumers deduplicate: the idempotency key travels with the data.
+    """
+    return str(uuid.uuid5(_DERIVED_NS, f"{cause.event_id}/{topic}"))
+
+
+def follow(cause: Event, cls: type[Event], **fields: Any) -> Event:
+    """Build the next event of `cause`'s photo, with a deterministic id."""
+    return cls(
+        event_id=derived_event_id(cause, cls.TOPIC),
+        photo_id=cause.photo_id,
+        owner_id=cause.owner_id,
+        **fields,
+    )

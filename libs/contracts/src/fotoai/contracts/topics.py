@@ -1,0 +1,36 @@
+"""Topic names, partition counts and the dead-letter topics of DESIGN.md §2."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fotoai.contracts.events import EVENT_TYPES
+
+#: Partitions of each photo topic: enough for a dozen replicas of a consumer per group.
+PHOTO_TOPIC_PARTITIONS = 12
+DLQ_PARTITIONS = 3
+
+#: The services that consume and therefore own a dead-letter topic.
+CONSUMER_SERVICES = ("ingest", "enhance", "tagging", "catalog")
+
+PHOTO_TOPICS: tuple[str, ...] = tuple(cls.TOPIC for cls in EVENT_TYPES)
+
+
+def dlq_topic(service: str) -> str:
+    return f"dlq.{service}"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    config: dict[str, str]
+
+
+def all_topics() -> list[TopicSpec]:
+    """Every topic the mesh needs, created at start by the launcher (and by Strimzi in k8s)."""
+    week = str(7 * 24 * 3600 * 1000)
+    month = str(30 * 24 * 3600 * 1000)
+    specs = [TopicSpec(t, PHOTO_TOPIC_PARTITIONS, {"retention.ms": week}) for t in PHOTO_TOPICS]
+    specs += [TopicSpec(dlq_topic(s), DLQ_PARTITIONS, {"retention.ms": month}) for s in CONSUMER_SERVICES]
+    return specs

@@ -1,0 +1,157 @@
+"""`create_app`: the HTTP face every service shares — /healthz, /readyz, /metrics, RFC 9457
+problem details for every error, and RED metrics per route.
+
+A service's lifespan registers its readiness checks in `app.state.readiness` (name → async
+callable returning truthy when that dependency answers); /readyz runs them all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from fotoai.servicekit import metrics
+
+PROBLEM = "application/problem+json"
+Check = Callable[[], Awaitable[Any]]
+
+
+def problem(status: int, title: str, detail: str = "", type_: str = "about:blank", **extra: Any) -> JSONResponse:
+    body = {"type": type_, "title": title, "status": status, "detail": detail, **extra}
+    headers = extra.pop("headers", None) if "headers" in extra else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+class ProblemError(Exception):
+    """Raise from a route to answer with a problem+json response."""
+
+    def __init__(
+        self, status: int, title: str, detail: str = "", type_: str = "about:blank",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or title)
+        self.status, self.title, self.detail, self.type_ = status, title, detail, type_
+        self.headers = headers or {}
+
+
+class REDMiddleware:
+    """Counts requests and their duration per route template (not per raw path)."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        t0 = time.perf_counter()
+        status = {"code": 500}
+
+        async def send_wrapper(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            method = scope.get("method", "?")
+            metrics.HTTP_REQUESTS.labels(self.service, method, template, str(status["code"])).inc()
+            metrics.HTTP_DURATION.labels(self.service, method, template).observe(time.perf_counter() - t0)
+
+
+async def _run_check(check: Check, timeout: float) -> tuple[bool, str]:
+    try:
+        ok = await asyncio.wait_for(check(), timeout)
+        return bool(ok) if ok is not None else True, "ok" if ok or ok is None else "not ready"
+    except Exception as exc:  # noqa: BLE001 — a failing dependency is a "no", not a crash
+        return False, f"{type(exc).__name__}: {exc}"[:300]
+
+
+def create_app(
+    service: str,
+    *,
+    title: str | None = None,
+    version: str = "0.1.0",
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+    description: str = "",
+    public: bool = False,
+) -> FastAPI:
+    app = FastAPI(
+        title=title or f"FotoAI {service}",
+        version=version,
+        description=description,
+        lifespan=lifespan,
+        docs_url="/docs" if public else None,
+        redoc_url=None,
+    )
+    app.state.readiness = {}
+    app.state.service = service
+    app.add_middleware(REDMiddleware, service=service)
+
+    @app.exception_handler(ProblemError)
+    async def _problem(_: Request, exc: ProblemError) -> JSONResponse:
+        resp = problem(exc.status, exc.title, exc.detail, exc.type_)
+        resp.headers.update(exc.headers)
+        return resp
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        titles = {404: "Not Found", 405: "Method Not Allowed", 401: "Unauthorized", 403: "Forbidden"}
+        resp = problem(exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail or ""))
+        if exc.headers:
+            resp.headers.update(exc.headers)
+        return resp
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", [])), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+        return problem(422, "Invalid request", detail, errors=errors)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        return problem(500, "Internal Server Error", f"unexpected {type(exc).__name__}; see the service log")
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "alive", "service": service}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        checks: dict[str, Check] = request.app.state.readiness
+        results = await asyncio.gather(*(_run_check(c, 3.0) for c in checks.values()))
+        report = {name: msg for name, (_, msg) in zip(checks, results, strict=True)}
+        ok = bool(checks) and all(r for r, _ in results)
+        return JSONResponse(
+            {"status": "ready" if ok else "not ready", "checks": report}, status_code=200 if ok else 503
+        )
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics_endpoint() -> Response:
+        return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+def serve(app: FastAPI, host: str, port: int) -> None:
+    """Run `app` with uvicorn until SIGTERM/SIGINT (graceful: the lifespan closes everything)."""
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, timeout_graceful_shutdown=15)

@@ -1,0 +1,68 @@
+"""create_app: health, readiness from registered checks, metrics, problem details."""
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from fotoai.servicekit.app import ProblemError, create_app
+
+
+def build() -> FastAPI:
+    app = create_app("unit")
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise ProblemError(409, "Conflict", "already there", headers={"X-Extra": "1"})
+
+    @app.get("/items/{n}")
+    async def item(n: int) -> dict[str, int]:
+        return {"n": n}
+
+    return app
+
+
+@pytest.fixture
+async def client():
+    app = build()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        yield app, c
+
+
+async def test_healthz_and_metrics(client):
+    app, c = client
+    assert (await c.get("/healthz")).json()["status"] == "alive"
+    await c.get("/items/3")
+    body = (await c.get("/metrics")).text
+    assert 'fotoai_http_requests_total{method="GET",route="/items/{n}",service="unit",status="200"}' in body
+
+
+async def test_readyz_reflects_checks(client):
+    app, c = client
+    r = await c.get("/readyz")
+    assert r.status_code == 503  # no dependency registered yet: not ready
+
+    async def ok():
+        return True
+
+    async def down():
+        raise ConnectionError("refused")
+
+    app.state.readiness["kafka"] = ok
+    assert (await c.get("/readyz")).status_code == 200
+    app.state.readiness["s3"] = down
+    r = await c.get("/readyz")
+    assert r.status_code == 503
+    assert "refused" in r.json()["checks"]["s3"]
+
+
+async def test_errors_are_problem_details(client):
+    _, c = client
+    r = await c.get("/boom")
+    assert r.status_code == 409
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json() == {"type": "about:blank", "title": "Conflict", "status": 409, "detail": "already there"}
+    assert r.headers["x-extra"] == "1"
+    r = await c.get("/nowhere")
+    assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
+    r = await c.get("/items/notanumber")
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["path", "n"]

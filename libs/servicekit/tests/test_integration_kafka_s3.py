@@ -1,0 +1,125 @@
+"""The bus and the object store against the real Kafka and S3 server of the local stack."""
+
+import asyncio
+import hashlib
+import os
+import uuid
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from fotoai.contracts import OriginalObject, PhotoIngestedV1, PhotoUploadedV1, follow
+from fotoai.servicekit.bus import EventBus, PermanentError
+from fotoai.servicekit.settings import ServiceSettings
+from fotoai.servicekit.storage import ObjectNotFound, ObjectTooLarge
+from fotoai.servicekit.testing import aiter_bytes
+
+pytestmark = pytest.mark.integration
+
+
+def upload_event(owner: str) -> PhotoUploadedV1:
+    return PhotoUploadedV1(
+        photo_id=str(uuid.uuid4()), owner_id=owner,
+        original=OriginalObject(bucket="b", key="k", size=1, sha256="0" * 64),
+    )
+
+
+async def collect(bootstrap: str, topics: list[str], want, timeout: float = 60):
+    consumer = AIOKafkaConsumer(
+        *topics, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+        group_id=f"test-{uuid.uuid4()}",
+    )
+    await consumer.start()
+    got = []
+    try:
+        async def loop():
+            async for m in consumer:
+                got.append(m)
+                if want(got):
+                    return
+
+        await asyncio.wait_for(loop(), timeout)
+    finally:
+        await consumer.stop()
+    return got
+
+
+async def test_handler_results_are_published_and_failures_parked(stack_env):
+    owner = f"owner-{uuid.uuid4().hex[:8]}"
+    settings = ServiceSettings(kafka_bootstrap=stack_env["FOTOAI_KAFKA_BOOTSTRAP"],
+                               retry_attempts=3, retry_backoff_s=0.05)
+    bus = EventBus(settings, "ingest")
+    calls: dict[str, int] = {}
+
+    async def handler(ev: PhotoUploadedV1):
+        calls[ev.photo_id] = calls.get(ev.photo_id, 0) + 1
+        if ev.original.key == "flaky" and calls[ev.photo_id] < 2:
+            raise ConnectionError("transient")
+        if ev.original.key == "always-fails":
+            raise ConnectionError("storage down")
+        if ev.original.key == "bad-data":
+            raise PermanentError("cannot ever work")
+        return follow(ev, PhotoIngestedV1, format="jpeg", width=1, height=1)
+
+    bus.subscribe(PhotoUploadedV1, handler, group=f"test-{uuid.uuid4()}")
+    await bus.start()
+    try:
+        events = {}
+        for key in ("ok", "flaky", "always-fails", "bad-data"):
+            ev = upload_event(owner)
+            ev = ev.model_copy(update={"original": ev.original.model_copy(update={"key": key})})
+            events[key] = ev
+            await bus.publish(ev)
+        await bus.broker.publish(b"\x00poison", topic="photo.uploaded.v1", key=b"poison-" + owner.encode())
+        ids = {e.photo_id.encode() for e in events.values()}
+
+        def done(got):
+            mine = [m for m in got if m.key in ids or m.key == b"poison-" + owner.encode()]
+            return len([m for m in mine if m.topic == "photo.ingested.v1"]) >= 2 and \
+                len([m for m in mine if m.topic == "dlq.ingest"]) >= 3
+
+        got = await collect(settings.kafka_bootstrap, ["photo.ingested.v1", "dlq.ingest"], done)
+    finally:
+        await bus.stop()
+    ingested = {m.key for m in got if m.topic == "photo.ingested.v1" and m.key in ids}
+    assert ingested == {events["ok"].photo_id.encode(), events["flaky"].photo_id.encode()}
+    dlq = {m.key: dict(m.headers) for m in got if m.topic == "dlq.ingest"}
+    failed = dlq[events["always-fails"].photo_id.encode()]
+    assert failed[b"x-fotoai-error-type".decode()] == b"ConnectionError"
+    assert failed["x-fotoai-attempts"] == b"3"
+    assert failed["ce_type"] == b"fotoai.photo.uploaded.v1"
+    assert dlq[events["bad-data"].photo_id.encode()]["x-fotoai-attempts"] == b"1"
+    assert dlq[b"poison-" + owner.encode()]["x-fotoai-attempts"] == b"0"
+    assert calls[events["flaky"].photo_id] == 2
+
+
+async def test_put_stream_hashes_limits_and_cleans_up(object_store):
+    key = f"test/{uuid.uuid4()}"
+    data = os.urandom(9 * 1024 * 1024 + 123)  # more than one multipart part
+    stored = await object_store.put_stream("fotoai-originals", key, aiter_bytes(data), "image/jpeg", max_bytes=len(data))
+    assert stored.size == len(data) and stored.sha256 == hashlib.sha256(data).hexdigest()
+    assert await object_store.get_bytes("fotoai-originals", key) == data
+    with pytest.raises(ObjectTooLarge):
+        await object_store.get_bytes("fotoai-originals", key, max_bytes=1000)
+
+    big = f"test/{uuid.uuid4()}"
+    with pytest.raises(ObjectTooLarge):
+        await object_store.put_stream("fotoai-originals", big, aiter_bytes(data), "image/jpeg", max_bytes=1_000_000)
+    assert not await object_store.exists("fotoai-originals", big)
+
+    await object_store.delete_prefix("fotoai-originals", key)
+    with pytest.raises(ObjectNotFound):
+        await object_store.get_bytes("fotoai-originals", key)
+
+
+async def test_presigned_urls_work_and_are_signed(object_store):
+    import httpx
+
+    key = f"test/{uuid.uuid4()}"
+    await object_store.put_bytes("fotoai-renditions", key, b"hello", "text/plain")
+    url = object_store.presigned_get_url("fotoai-renditions", key, expires_s=60)
+    async with httpx.AsyncClient() as c:
+        assert (await c.get(url)).content == b"hello"
+        tampered = url.replace(key, key + "x")
+        assert (await c.get(tampered)).status_code == 403
+    await object_store.delete("fotoai-renditions", key)

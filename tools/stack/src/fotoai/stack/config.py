@@ -1,0 +1,109 @@
+"""Where the local stack keeps its state and which loopback ports it uses.
+
+Everything is overridable by environment variables so two stacks (say, a developer's and a
+test run's) can live side by side: FOTOAI_HOME (state, default `<repo>/.fotoai`), FOTOAI_CACHE
+(downloaded artifacts, default `~/.cache/fotoai`) and FOTOAI_PORT_<NAME>.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+KAFKA_VERSION = "4.4.0"
+S3PROXY_VERSION = "4.1.0"
+
+SERVICES = ("catalog", "ingest", "enhance", "tagging", "gateway")
+
+DEFAULT_PORTS = {
+    "gateway": 8000,
+    "catalog": 8001,
+    "ingest": 8002,
+    "enhance": 8003,
+    "tagging": 8004,
+    "web": 3000,
+    "kafka": 19092,
+    "kafka_controller": 19093,
+    "s3": 19000,
+    "postgres": 15432,
+    "redis": 16379,
+}
+
+
+def repo_root() -> Path:
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "deploy" / "local").is_dir() and (parent / "services").is_dir():
+            return parent
+    return Path.cwd()
+
+
+@dataclass(frozen=True)
+class StackPaths:
+    root: Path
+    home: Path
+    cache: Path
+
+    @property
+    def logs(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def data(self) -> Path:
+        return self.home / "data"
+
+    @property
+    def env_file(self) -> Path:
+        return self.home / "stack.env"
+
+    @property
+    def secrets_file(self) -> Path:
+        return self.home / "secrets.env"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.home / "stack.pid"
+
+    @property
+    def children_file(self) -> Path:
+        return self.home / "children.json"
+
+    @property
+    def kafka_lib(self) -> Path:
+        return self.cache / f"kafka-{KAFKA_VERSION}" / "lib"
+
+    @property
+    def s3proxy_jar(self) -> Path:
+        return self.cache / f"s3proxy-{S3PROXY_VERSION}" / f"s3proxy-{S3PROXY_VERSION}-jar-with-dependencies.jar"
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    paths: StackPaths
+    ports: dict[str, int] = field(default_factory=dict)
+    services: tuple[str, ...] = SERVICES
+    with_web: bool = False
+    with_redis: bool = True
+
+    @classmethod
+    def from_env(cls) -> "StackConfig":
+        root = repo_root()
+        home = Path(os.environ.get("FOTOAI_HOME", root / ".fotoai")).resolve()
+        cache = Path(os.environ.get("FOTOAI_CACHE", Path.home() / ".cache" / "fotoai")).resolve()
+        ports = {
+            name: int(os.environ.get(f"FOTOAI_PORT_{name.upper()}", default))
+            for name, default in DEFAULT_PORTS.items()
+        }
+        services = tuple(
+            s for s in os.environ.get("FOTOAI_STACK_SERVICES", ",".join(SERVICES)).split(",") if s
+        )
+        with_web = os.environ.get("FOTOAI_STACK_WEB", "auto")
+        web = (root / "web" / "package.json").exists() if with_web == "auto" else with_web == "1"
+        return cls(
+            paths=StackPaths(root=root, home=home, cache=cache),
+            ports=ports,
+            services=services,
+            with_web=web,
+            with_redis=os.environ.get("FOTOAI_STACK_REDIS", "1") == "1",
+        )

@@ -1,0 +1,178 @@
+"""Brings the whole local stack up in order, writes `.fotoai/stack.env`, and takes it down.
+
+Order: PostgreSQL, Kafka, object store and Redis start together (Kafka is the slow one), then
+topics, buckets and the database are provisioned, then the services start, the catalog first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import warnings
+import secrets
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from fotoai.stack import components as c
+from fotoai.stack.artifacts import ensure_artifacts
+from fotoai.stack.config import StackConfig
+from fotoai.stack.processes import Supervisor, kill_recorded, say
+
+JWT_ISSUER = "fotoai-local"
+JWT_AUDIENCE = "fotoai"
+
+
+def load_or_make_secrets(cfg: StackConfig) -> dict[str, str]:
+    """Per-stack secrets, generated on first start and kept so tokens and data survive restarts."""
+    path = cfg.paths.secrets_file
+    values: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            if "=" in line:
+                k, v = line.split("=", 1)
+                values[k] = v
+    changed = False
+    for key, make in (
+        ("FOTOAI_JWT_SECRET", lambda: secrets.token_urlsafe(32)),
+        ("FOTOAI_S3_ACCESS_KEY", lambda: "fotoai" + secrets.token_hex(6)),
+        ("FOTOAI_S3_SECRET_KEY", lambda: secrets.token_urlsafe(24)),
+    ):
+        if key not in values:
+            values[key] = make()
+            changed = True
+    if changed:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
+        path.chmod(0o600)
+    return values
+
+
+def stack_env(cfg: StackConfig, sec: dict[str, str]) -> dict[str, str]:
+    p = cfg.ports
+    env = {
+        "FOTOAI_GATEWAY_URL": f"http://127.0.0.1:{p['gateway']}",
+        "FOTOAI_CATALOG_URL": f"http://127.0.0.1:{p['catalog']}",
+        "FOTOAI_TAGGING_URL": f"http://127.0.0.1:{p['tagging']}",
+        "FOTOAI_KAFKA_BOOTSTRAP": f"127.0.0.1:{p['kafka']}",
+        "FOTOAI_S3_ENDPOINT": f"http://127.0.0.1:{p['s3']}",
+        "FOTOAI_S3_ACCESS_KEY": sec["FOTOAI_S3_ACCESS_KEY"],
+        "FOTOAI_S3_SECRET_KEY": sec["FOTOAI_S3_SECRET_KEY"],
+        "FOTOAI_DATABASE_URL": f"postgresql://postgres@127.0.0.1:{p['postgres']}/fotoai",
+        "FOTOAI_JWT_SECRET": sec["FOTOAI_JWT_SECRET"],
+        "FOTOAI_JWT_ISSUER": JWT_ISSUER,
+        "FOTOAI_JWT_AUDIENCE": JWT_AUDIENCE,
+        "FOTOAI_LOCAL_MODE": "true",
+    }
+    for name in ("ingest", "enhance", "tagging"):
+        env[f"FOTOAI_{name.upper()}_URL"] = f"http://127.0.0.1:{p[name]}"
+    if cfg.with_redis and c.redis(cfg) is not None:
+        env["FOTOAI_REDIS_URL"] = f"redis://127.0.0.1:{p['redis']}/0"
+    if cfg.with_web:
+        env["FOTOAI_WEB_URL"] = f"http://127.0.0.1:{p['web']}"
+    return env
+
+
+def write_env_file(cfg: StackConfig, env: dict[str, str]) -> None:
+    tmp = cfg.paths.env_file.with_suffix(".tmp")
+    tmp.write_text(
+        "# Coordinates of the running FotoAI stack (written by `make up` / `make run`).\n"
+        + "".join(f"{k}={v}\n" for k, v in sorted(env.items()))
+        + f"FOTOAI_STACK_PID={os.getpid()}\n"
+    )
+    tmp.chmod(0o600)
+    tmp.replace(cfg.paths.env_file)
+
+
+def _check_ports(cfg: StackConfig) -> None:
+    wanted = ["postgres", "kafka", "kafka_controller", "s3", *cfg.services]
+    if cfg.with_redis:
+        wanted.append("redis")
+    busy = [f"{n}:{cfg.ports[n]}" for n in wanted if not c.port_free(cfg.ports[n])]
+    if busy:
+        raise RuntimeError(
+            f"ports already in use: {', '.join(busy)}. Is a stack already running? Try `make down`, "
+            "or move this one with FOTOAI_PORT_<NAME>=… (e.g. FOTOAI_PORT_GATEWAY=9000)."
+        )
+
+
+def run(cfg: StackConfig) -> int:
+    """Start everything and stay in the foreground until SIGINT/SIGTERM."""
+    # The readiness probes expect "connection refused" while Kafka starts: keep that quiet.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    warnings.filterwarnings("ignore", module="platformdirs")
+    t0 = time.monotonic()
+    paths = cfg.paths
+    for d in (paths.home, paths.logs, paths.data, paths.cache):
+        d.mkdir(parents=True, exist_ok=True)
+    kill_recorded(paths.children_file)
+    _check_ports(cfg)
+    paths.pid_file.write_text(str(os.getpid()))
+    paths.env_file.unlink(missing_ok=True)
+    stop = {"now": False}
+
+    def on_signal(signum, _frame):  # noqa: ANN001
+        if stop["now"]:
+            return
+        stop["now"] = True
+        say(f"received {signal.Signals(signum).name}: stopping the stack …")
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+
+    sup = Supervisor(paths.children_file)
+    try:
+        ensure_artifacts(paths)
+        sec = load_or_make_secrets(cfg)
+        env = stack_env(cfg, sec)
+
+        infra = [c.postgres(cfg), c.kafka(cfg), c.s3proxy(cfg, sec["FOTOAI_S3_ACCESS_KEY"], sec["FOTOAI_S3_SECRET_KEY"])]
+        if "FOTOAI_REDIS_URL" in env:
+            r = c.redis(cfg)
+            assert r is not None
+            infra.append(r)
+        for child, _ in infra:
+            sup.start(child)
+        # Wait for the infrastructure concurrently: Kafka's JVM start dominates.
+        with ThreadPoolExecutor(len(infra)) as pool:
+            futures = [pool.submit(sup.wait_ready, child, check, 300) for child, check in infra]
+            for f in futures:
+                f.result()
+        c.provision_postgres(cfg)
+        created = asyncio.run(c.create_topics(env["FOTOAI_KAFKA_BOOTSTRAP"]))
+        if created:
+            say(f"created {len(created)} topics")
+        c.provision_buckets(env["FOTOAI_S3_ENDPOINT"], sec["FOTOAI_S3_ACCESS_KEY"], sec["FOTOAI_S3_SECRET_KEY"])
+
+        svc_env = {**env}
+        if cfg.with_web:
+            svc_env.setdefault("FOTOAI_GATEWAY__CORS_ORIGINS", env["FOTOAI_WEB_URL"])
+        services = [c.service(cfg, name, svc_env) for name in cfg.services]
+        for child, _ in services:
+            sup.start(child)
+        with ThreadPoolExecutor(max(1, len(services))) as pool:
+            futures = [pool.submit(sup.wait_ready, child, check, 420) for child, check in services]
+            for f in futures:
+                f.result()
+        if cfg.with_web:
+            w = c.web(cfg, env)
+            if w is not None:
+                sup.start(w[0])
+                sup.wait_ready(w[0], w[1], 180)
+        write_env_file(cfg, env)
+        say(f"stack ready in {time.monotonic() - t0:.1f} s — gateway {env['FOTOAI_GATEWAY_URL']}"
+            + (f", web {env['FOTOAI_WEB_URL']}" if cfg.with_web else ""))
+        say(f"coordinates in {paths.env_file}; logs in {paths.logs}; Ctrl-C stops everything")
+        while not stop["now"]:
+            sup.watch_once()
+            time.sleep(0.5)
+        return 0
+    except Exception as exc:  # noqa: BLE001 — report, clean up, exit non-zero
+        say(f"ERROR: {exc}")
+        return 1
+    finally:
+        paths.env_file.unlink(missing_ok=True)
+        sup.stop_all()
+        paths.pid_file.unlink(missing_ok=True)
+        say("stack stopped")
