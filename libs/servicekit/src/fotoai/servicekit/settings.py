@@ -37,5 +37,8 @@ class ServiceSettings(BaseSettings):
     originals_bucket: str = "fotoai-originals"
     renditions_bucket: str = "fotoai-renditions"
 
+    #: Endpoint put into presigned URLs, when clients reach the store by another address.
+    s3_public_endpoint: str | None = None
+
     otlp_endpoint: str | None = None
     local_mode: bool = False

@@ -238,3 +238,39 @@ class ObjectStore:
 
     def presigned_put_url(self, bucket: str, key: str, expires_s: int = 900) -> str:
         return self._presigner.presigned_put_object(bucket, key, expires=timedelta(seconds=expires_s))
+
+
+class PortStore:
+    """The object store as a service's port sees it: the service's own error types.
+
+    Use cases declare `ObjectMissing`/`ObjectTooBig`-style errors in their `ports.py` so they
+    never import infrastructure; this adapter translates the store's errors into them.
+    """
+
+    def __init__(
+        self,
+        store: ObjectStore,
+        missing: type[Exception] = ObjectNotFound,
+        too_large: type[Exception] = ObjectTooLarge,
+    ) -> None:
+        self._store = store
+        self._missing = missing
+        self._too_large = too_large
+
+    async def get_bytes(self, bucket: str, key: str, max_bytes: int | None = None) -> bytes:
+        try:
+            return await self._store.get_bytes(bucket, key, max_bytes=max_bytes)
+        except ObjectNotFound as exc:
+            raise self._missing(str(exc)) from exc
+        except ObjectTooLarge as exc:
+            raise self._too_large(str(exc)) from exc
+
+    async def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str) -> None:
+        await self._store.put_bytes(bucket, key, data, content_type)
+
+
+def store_from_settings(settings: "ServiceSettings") -> ObjectStore:  # noqa: F821
+    return ObjectStore(
+        settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
+        region=settings.s3_region, public_endpoint=getattr(settings, "s3_public_endpoint", None),
+    )
