@@ -86,6 +86,7 @@ def postgres(cfg: StackConfig) -> tuple[Child, callable]:
         log=cfg.paths.logs / "postgres.log",
         stop_signal=2,  # SIGINT: PostgreSQL's "fast" shutdown
         user=user,
+        restart=True,
     )
     isready = POSTGRES_BIN_PATH / "pg_isready"
 
@@ -186,6 +187,7 @@ def kafka(cfg: StackConfig) -> tuple[Child, callable]:
         argv=jvm + ["-cp", classpath, "kafka.Kafka", str(props)],
         log=cfg.paths.logs / "kafka.log",
         stop_timeout=40,
+        restart=True,
     )
     bootstrap = f"127.0.0.1:{cfg.ports['kafka']}"
 
@@ -253,6 +255,7 @@ def s3proxy(cfg: StackConfig, access_key: str, secret_key: str) -> tuple[Child, 
         name="s3proxy",
         argv=_java(cfg, "384m") + ["-jar", str(cfg.paths.s3proxy_jar), "--properties", str(conf)],
         log=cfg.paths.logs / "s3proxy.log",
+        restart=True,
     )
 
     def ready() -> bool:
@@ -288,6 +291,7 @@ def redis(cfg: StackConfig) -> tuple[Child, callable] | None:
         argv=[exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
               "--daemonize", "no"],
         log=cfg.paths.logs / "redis.log",
+        restart=True,
     )
     return child, lambda: tcp_open(port)
 

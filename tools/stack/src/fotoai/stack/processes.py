@@ -92,6 +92,8 @@ class Supervisor:
     def __init__(self, children_file: Path) -> None:
         self.children: list[Child] = []
         self.children_file = children_file
+        #: A file `<hold_dir>/<name>` keeps that child down (fault-injection tests, maintenance).
+        self.hold_dir = children_file.parent / "hold"
 
     def _record(self) -> None:
         pids = {c.name: c.pid for c in self.children if c.alive()}
@@ -133,6 +135,8 @@ class Supervisor:
         """Restart crashed restartable children, with a back-off; report the others."""
         for child in self.children:
             if child.proc is None or child.alive():
+                continue
+            if (self.hold_dir / child.name).exists():
                 continue
             if child.restart and child.restarts < 20:
                 delay = min(30.0, 2.0 ** child.restarts)
