@@ -34,26 +34,27 @@ async def settle_all(gateway, ids: list[str], timeout: float = 400) -> dict[str,
 
 
 async def test_poison_message_is_parked_and_the_partition_moves_on(gateway, tap, stack_env):
-    # Same key → same partition: the good upload behind the poison must still be processed.
-    r = await gateway.post("/v1/photos", files={"file": ("ok.png", noise_png(4242), "image/png")})
-    good_id = r.json()["id"]
+    # A poison message at the head of every partition, then a good upload behind one of them.
+    poison_key = f"poison-{uuid.uuid4().hex[:8]}"
     producer = AIOKafkaProducer(bootstrap_servers=stack_env["FOTOAI_KAFKA_BOOTSTRAP"])
     await producer.start()
     try:
-        poison_key = good_id.encode()
-        await producer.send_and_wait("photo.uploaded.v1", b"{\"this is\": not json", key=poison_key)
+        for partition in range(12):
+            await producer.send_and_wait(
+                "photo.uploaded.v1", b'{"this is": not json', key=poison_key.encode(), partition=partition
+            )
     finally:
         await producer.stop()
-    photo = await wait_until_settled(gateway, good_id)
+    r = await gateway.post("/v1/photos", files={"file": ("ok.png", noise_png(4242), "image/png")})
+    assert r.status_code == 202
+    photo = await wait_until_settled(gateway, r.json()["id"])
     assert photo["status"] == "ready"
+    parked = await tap.wait_for(poison_key, {"dlq.ingest"}, timeout=60)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        parked = [m for m in tap.of(good_id) if m.topic == "dlq.ingest"]
-        if parked:
-            break
+    while len([m for m in tap.of(poison_key) if m.topic == "dlq.ingest"]) < 12 and time.monotonic() < deadline:
         await asyncio.sleep(0.3)
-    else:
-        raise AssertionError("the poison message never reached dlq.ingest")
+    parked = [m for m in tap.of(poison_key) if m.topic == "dlq.ingest"]
+    assert len(parked) == 12
     headers = {k: v.decode() for k, v in parked[0].headers}
     assert headers["x-fotoai-failed-service"] == "ingest"
     assert "ValidationError" in headers["x-fotoai-error"]
