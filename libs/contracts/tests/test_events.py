@@ -97,3 +97,13 @@ def test_every_topic_has_partitions_and_every_consumer_a_dlq():
         assert names[cls.TOPIC].partitions >= 6
     for svc in ("ingest", "enhance", "tagging", "catalog"):
         assert f"dlq.{svc}" in names
+
+
+def test_qualifiers_separate_results_meant_to_differ():
+    from fotoai.contracts import PhotoTaggedV1
+
+    ev = uploaded()
+    v1 = follow(ev, PhotoTaggedV1, qualifiers=("clip", "1"), model_id="clip", model_version="1", duration_ms=1)
+    v2 = follow(ev, PhotoTaggedV1, qualifiers=("clip", "2"), model_id="clip", model_version="2", duration_ms=1)
+    again = follow(ev, PhotoTaggedV1, qualifiers=("clip", "2"), model_id="clip", model_version="2", duration_ms=1)
+    assert v1.event_id != v2.event_id == again.event_id

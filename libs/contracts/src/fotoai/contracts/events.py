@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,6 +21,9 @@ def _new_id() -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+E = TypeVar("E", bound="Event")
 
 
 class Frozen(BaseModel):
@@ -216,19 +219,20 @@ def parse_event(topic: str, body: bytes | str | dict[str, Any]) -> Event:
 _DERIVED_NS = uuid.UUID("6f1c2a5e-3d4b-4e8a-9b7c-0a1d2e3f4a5b")
 
 
-def derived_event_id(cause: Event, topic: str) -> str:
+def derived_event_id(cause: Event, topic: str, *qualifiers: str) -> str:
     """The id of the event that `cause` leads to on `topic`, the same on every redelivery.
 
     Reprocessing a redelivered event therefore republishes an identical event id, which
-    consumers deduplicate: the idempotency key travels with the data.
+    consumers deduplicate: the idempotency key travels with the data. `qualifiers` tell apart
+    results that are meant to differ, e.g. tags from a newer model version after a replay.
     """
-    return str(uuid.uuid5(_DERIVED_NS, f"{cause.event_id}/{topic}"))
+    return str(uuid.uuid5(_DERIVED_NS, "/".join((cause.event_id, topic, *qualifiers))))
 
 
-def follow(cause: Event, cls: type[Event], **fields: Any) -> Event:
+def follow(cause: Event, cls: type[E], *, qualifiers: tuple[str, ...] = (), **fields: Any) -> E:
     """Build the next event of `cause`'s photo, with a deterministic id."""
     return cls(
-        event_id=derived_event_id(cause, cls.TOPIC),
+        event_id=derived_event_id(cause, cls.TOPIC, *qualifiers),
         photo_id=cause.photo_id,
         owner_id=cause.owner_id,
         **fields,
