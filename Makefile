@@ -2,7 +2,6 @@
 # test (it bootstraps a fresh machine and starts the stack itself). See README.md.
 SHELL := /bin/bash
 PY := .venv/bin/python
-export UV_LINK_MODE ?= copy
 
 .PHONY: help bootstrap run up down status test test-fast test-unit bench lint schemas clean
 
