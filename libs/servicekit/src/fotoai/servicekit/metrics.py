@@ -49,3 +49,19 @@ __all__ = [
     "HANDLER_RETRIES", "HTTP_DURATION", "HTTP_REQUESTS", "PHOTOS_BY_STATUS", "PHOTOS_REJECTED",
     "RATE_LIMITED", "REGISTRY", "STAGE_DURATION", "UPLOADS",
 ]
+
+
+async def report_gpu_memory(service: str, interval_s: float = 15.0) -> None:
+    """Publish fotoai_gpu_memory_bytes every `interval_s` while torch runs on a GPU.
+
+    servicekit does not depend on torch: this only looks at it when the service imported it.
+    """
+    import asyncio
+    import sys
+
+    while True:
+        torch = sys.modules.get("torch")
+        if torch is not None and torch.cuda.is_available():
+            for i in range(torch.cuda.device_count()):
+                GPU_MEMORY.labels(service, f"cuda:{i}").set(torch.cuda.memory_allocated(i))
+        await asyncio.sleep(interval_s)
