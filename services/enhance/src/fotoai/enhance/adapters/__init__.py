@@ -1,0 +1,1 @@
+"""Adapters of the enhance service: backend selection and the learned-model loader."""
