@@ -7,7 +7,7 @@ import time
 import httpx
 import pytest
 
-from tests.e2e.conftest import jpeg_of, noise_png, wait_until_settled
+from tests.support import jpeg_of, noise_png, wait_until_settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -14,7 +14,7 @@ from aiokafka import AIOKafkaProducer
 
 from fotoai.contracts import OriginalObject, PhotoUploadedV1
 from fotoai.contracts.cloudevents import encode
-from tests.e2e.conftest import noise_png, wait_until_settled
+from tests.support import noise_png, wait_until_settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

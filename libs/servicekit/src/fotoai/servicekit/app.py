@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fotoai.servicekit import metrics
+from fotoai.servicekit.storage import StorageError
 
 PROBLEM = "application/problem+json"
 Check = Callable[[], Awaitable[Any]]
@@ -124,6 +125,12 @@ def create_app(
         ]
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
         return problem(422, "Invalid request", detail, errors=errors)
+
+    @app.exception_handler(StorageError)
+    async def _storage(_: Request, exc: StorageError) -> JSONResponse:
+        resp = problem(503, "Storage Unavailable", "the object store is not answering; retry shortly")
+        resp.headers["Retry-After"] = "5"
+        return resp
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -190,7 +190,10 @@ class ObjectStore:
                 await upload_task
             except Exception:  # noqa: BLE001 — the upload is abandoned either way
                 pass
-            await self.delete(bucket, key)
+            try:
+                await self.delete(bucket, key)
+            except StorageError:
+                pass  # the store is down; an unfinished upload leaves no object behind anyway
             if isinstance(exc, (ObjectTooLarge, asyncio.CancelledError)):
                 raise
             raise self._translate(exc, bucket, key) if not isinstance(exc, StorageError) else exc
@@ -205,6 +208,8 @@ class ObjectStore:
                 if exc.code in ("NoSuchKey", "NoSuchObject", "NotFound"):
                     return False
                 raise StorageError(str(exc)) from exc
+            except Exception as exc:  # noqa: BLE001 — connection errors and the like
+                raise StorageError(f"object store unreachable: {exc}") from exc
 
         return await asyncio.to_thread(work)
 
@@ -215,15 +220,20 @@ class ObjectStore:
             except S3Error as exc:
                 if exc.code not in ("NoSuchKey", "NoSuchObject", "NotFound"):
                     raise StorageError(str(exc)) from exc
+            except Exception as exc:  # noqa: BLE001
+                raise StorageError(f"object store unreachable: {exc}") from exc
 
         await asyncio.to_thread(work)
 
     async def delete_prefix(self, bucket: str, prefix: str) -> int:
         def work() -> int:
             n = 0
-            for obj in self._client.list_objects(bucket, prefix=prefix, recursive=True):
-                self._client.remove_object(bucket, obj.object_name)
-                n += 1
+            try:
+                for obj in self._client.list_objects(bucket, prefix=prefix, recursive=True):
+                    self._client.remove_object(bucket, obj.object_name)
+                    n += 1
+            except Exception as exc:  # noqa: BLE001
+                raise StorageError(f"deleting {bucket}/{prefix}*: {exc}") from exc
             return n
 
         return await asyncio.to_thread(work)

@@ -1,4 +1,5 @@
-"""End-to-end fixtures: an HTTP client on the running gateway and a Kafka tap on every topic."""
+"""Helpers for tests that drive the running stack: a Kafka tap on every topic, test photos,
+and waiting for a photo to settle."""
 
 from __future__ import annotations
 
@@ -6,16 +7,12 @@ import asyncio
 import io
 import time
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
 import numpy as np
-import pytest
 from aiokafka import AIOKafkaConsumer
-from PIL import Image
-
 from fotoai.contracts import PHOTO_TOPICS
-from fotoai.servicekit.testing import mint_token
+from PIL import Image
 
 
 class KafkaTap:
@@ -64,28 +61,6 @@ class KafkaTap:
             self._task.cancel()
         if self._consumer:
             await self._consumer.stop()
-
-
-@pytest.fixture(scope="session")
-async def tap(stack_env) -> AsyncIterator[KafkaTap]:
-    t = KafkaTap(stack_env["FOTOAI_KAFKA_BOOTSTRAP"])
-    await t.start()
-    yield t
-    await t.stop()
-
-
-@pytest.fixture
-def user() -> str:
-    return f"e2e-{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture
-async def gateway(stack_env, user) -> AsyncIterator[httpx.AsyncClient]:
-    token = mint_token(stack_env, user)
-    async with httpx.AsyncClient(
-        base_url=stack_env["FOTOAI_GATEWAY_URL"], headers={"Authorization": f"Bearer {token}"}, timeout=60
-    ) as client:
-        yield client
 
 
 def jpeg_of(name: str = "astronaut", exif: bool = True) -> bytes:
