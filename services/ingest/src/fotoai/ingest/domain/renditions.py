@@ -1,0 +1,91 @@
+"""Renditions: the display picture and the thumbnails, encoded to bytes.
+
+Sizes cascade: each rendition is shrunk from the next larger one, never from the original, so the
+cost of a thumbnail does not grow with the camera's resolution once the display exists. Resizing
+is Pillow's box `reduce` by an integer factor followed by Lanczos over the last ≥1.5x, which
+measured 2x faster than a plain Lanczos and indistinguishable at thumbnail sizes.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PIL import Image
+
+_REDUCING_GAP = 1.5
+
+
+class Encoding(StrEnum):
+    JPEG = "jpeg"
+    WEBP = "webp"
+
+    @property
+    def mime(self) -> str:
+        return f"image/{self.value}"
+
+    @property
+    def extension(self) -> str:
+        return "jpg" if self is Encoding.JPEG else "webp"
+
+
+@dataclass(frozen=True, slots=True)
+class RenditionSpec:
+    name: str
+    max_side: int | None  # None: full resolution
+    encoding: Encoding = Encoding.JPEG
+    quality: int = 85
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedRendition:
+    name: str
+    data: bytes
+    width: int
+    height: int
+    encoding: Encoding
+
+
+def fit_within(size: tuple[int, int], max_side: int | None) -> tuple[int, int]:
+    """`size` scaled down (never up) so its longest side is at most `max_side`, aspect kept."""
+    width, height = size
+    if max_side is None or max(width, height) <= max_side:
+        return size
+    scale = max_side / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def make_renditions(
+    image: Image.Image, specs: list[RenditionSpec]
+) -> tuple[list[EncodedRendition], Image.Image]:
+    """Encode every spec from `image` (RGB), largest first.
+
+    Returns the renditions in the order of `specs`, and the smallest picture before encoding
+    (for hashing: it must not depend on encoder settings).
+    """
+    ordered = sorted(specs, key=lambda s: -(s.max_side or 1 << 30))
+    current = image
+    encoded: dict[str, EncodedRendition] = {}
+    for spec in ordered:
+        size = fit_within(image.size, spec.max_side)
+        if size != current.size:
+            current = current.resize(size, Image.Resampling.LANCZOS, reducing_gap=_REDUCING_GAP)
+        encoded[spec.name] = EncodedRendition(
+            name=spec.name,
+            data=encode(current, spec.encoding, spec.quality, small=spec.max_side is not None),
+            width=current.width,
+            height=current.height,
+            encoding=spec.encoding,
+        )
+    return [encoded[s.name] for s in specs], current
+
+
+def encode(image: Image.Image, encoding: Encoding, quality: int, *, small: bool) -> bytes:
+    buffer = io.BytesIO()
+    if encoding is Encoding.JPEG:
+        # Huffman optimisation saves ~5% but doubles encode time: worth it only on thumbnails.
+        image.save(buffer, "JPEG", quality=quality, optimize=small)
+    else:
+        image.save(buffer, "WEBP", quality=quality, method=4)
+    return buffer.getvalue()

@@ -1,0 +1,24 @@
+"""What the ingest use case needs from the outside world, as Protocols, and the errors they raise.
+
+The adapter over `servicekit.storage.ObjectStore` must translate its `ObjectNotFound` into
+`ObjectMissing` and its `ObjectTooLarge` into `ObjectTooBig`; any other storage error is transient
+and propagates to the retry policy.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class ObjectMissing(Exception):
+    """The object is not in the store (deleted, or never written)."""
+
+
+class ObjectTooBig(Exception):
+    """The object is larger than the `max_bytes` the caller allowed."""
+
+
+class ObjectStore(Protocol):
+    async def get_bytes(self, bucket: str, key: str, max_bytes: int | None = None) -> bytes: ...
+
+    async def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str) -> None: ...
