@@ -18,11 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx  # noqa: E402
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from fotoai.servicekit.testing import load_stack_env, mint_token  # noqa: E402
+import httpx
+import numpy as np
+from fotoai.servicekit.testing import load_stack_env, mint_token
+from PIL import Image
 
 
 def photo(i: int, corrupt: bool) -> bytes:
@@ -35,24 +34,27 @@ def photo(i: int, corrupt: bool) -> bytes:
     return data[: len(data) // 3] if corrupt else data
 
 
-async def run(n: int, concurrency: int, corrupt_every: int, timeout: float) -> int:
+async def run(n: int, concurrency: int, corrupt_every: int, timeout: float, per_user: int = 50) -> int:
     env = load_stack_env()
     if not env:
         print("pipeline_load needs the running stack: start it with `make up`, then rerun", file=sys.stderr)
         return 0
-    user = f"load-{int(time.time())}"
-    headers = {"Authorization": f"Bearer {mint_token(env, user, ttl=7200)}"}
+    # Many users, as in real traffic: each has its own upload budget at the gateway.
+    run_id = int(time.time())
+    users = [f"load-{run_id}-{u}" for u in range(max(1, -(-n // per_user)))]
+    tokens = {u: mint_token(env, u, ttl=7200) for u in users}
     accepted: dict[str, float] = {}
     refused = 0
     sem = asyncio.Semaphore(concurrency)
     t0 = time.monotonic()
-    async with httpx.AsyncClient(base_url=env["FOTOAI_GATEWAY_URL"], headers=headers, timeout=60) as c:
+    async with httpx.AsyncClient(base_url=env["FOTOAI_GATEWAY_URL"], timeout=60) as c:
         async def upload(i: int) -> None:
             nonlocal refused
+            auth = {"Authorization": f"Bearer {tokens[users[i // per_user]]}"}
             async with sem:
                 for _ in range(20):
                     r = await c.post("/v1/photos", content=photo(i, corrupt_every and i % corrupt_every == 0),
-                                     headers={"Content-Type": "image/jpeg"})
+                                     headers={"Content-Type": "image/jpeg", **auth})
                     if r.status_code == 429:
                         await asyncio.sleep(float(r.headers.get("retry-after", "1")))
                         continue
@@ -68,26 +70,29 @@ async def run(n: int, concurrency: int, corrupt_every: int, timeout: float) -> i
               f"= {len(accepted) / upload_s:.1f} uploads/s", flush=True)
         settled: dict[str, tuple[str, float]] = {}
         deadline = time.monotonic() + timeout
-        cursor = None
         while len(settled) < len(accepted) and time.monotonic() < deadline:
-            params = {"limit": 200}
-            if cursor:
-                params["cursor"] = cursor
-            page = (await c.get("/v1/photos", params=params)).json()
-            now = time.monotonic()
-            for item in page["items"]:
-                if item["id"] in accepted and item["id"] not in settled and item["status"] in ("ready", "rejected"):
-                    settled[item["id"]] = (item["status"], now - accepted[item["id"]])
-            cursor = page.get("next_cursor")
-            if not cursor:
-                print(f"  settled {len(settled)}/{len(accepted)} after {time.monotonic() - t0:.0f} s", flush=True)
-                await asyncio.sleep(1.0)
+            for u in users:
+                cursor = None
+                while True:
+                    params = {"limit": 200, **({"cursor": cursor} if cursor else {})}
+                    page = (await c.get("/v1/photos", params=params,
+                                        headers={"Authorization": f"Bearer {tokens[u]}"})).json()
+                    now = time.monotonic()
+                    for item in page["items"]:
+                        pid = item["id"]
+                        if pid in accepted and pid not in settled and item["status"] in ("ready", "rejected"):
+                            settled[pid] = (item["status"], now - accepted[pid])
+                    cursor = page.get("next_cursor")
+                    if not cursor:
+                        break
+            print(f"  settled {len(settled)}/{len(accepted)} after {time.monotonic() - t0:.0f} s", flush=True)
+            await asyncio.sleep(1.0)
     total_s = time.monotonic() - t0
     statuses = [s for s, _ in settled.values()]
     lat = sorted(l for _, l in settled.values())
-    print(f"\n| photos uploaded | ready | rejected | unsettled | wall s | photos/s | p50 s | p95 s |")
+    print("\n| photos uploaded | ready | rejected | unsettled | wall s | photos/s | p50 s | p95 s |")
     print("|---|---|---|---|---|---|---|---|")
-    p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan")  # noqa: E731
+    p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan")
     print(f"| {len(accepted)} | {statuses.count('ready')} | {statuses.count('rejected')} | "
           f"{len(accepted) - len(settled)} | {total_s:.0f} | {len(settled) / total_s:.1f} | "
           f"{statistics.median(lat) if lat else float('nan'):.1f} | {p(0.95):.1f} |")

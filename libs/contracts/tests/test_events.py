@@ -4,8 +4,6 @@ import json
 from datetime import datetime
 
 import pytest
-from pydantic import ValidationError
-
 from fotoai.contracts import (
     EVENT_TYPES,
     OriginalObject,
@@ -17,6 +15,7 @@ from fotoai.contracts import (
 )
 from fotoai.contracts.cloudevents import EnvelopeError, decode, encode
 from fotoai.contracts.topics import all_topics
+from pydantic import ValidationError
 
 
 def uploaded(**kw) -> PhotoUploadedV1:

@@ -4,7 +4,6 @@ import copy
 import json
 
 import pytest
-
 from fotoai.contracts import EVENT_TYPES
 from fotoai.contracts.schema_snapshots import compatibility_problems, schema_of, snapshot_path
 

@@ -3,7 +3,6 @@
 import httpx
 import pytest
 from fastapi import FastAPI
-
 from fotoai.servicekit.app import ProblemError, create_app
 
 

@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaConsumer
-
 from fotoai.contracts import OriginalObject, PhotoIngestedV1, PhotoUploadedV1, follow
 from fotoai.servicekit.bus import EventBus, PermanentError
 from fotoai.servicekit.settings import ServiceSettings

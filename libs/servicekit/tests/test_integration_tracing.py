@@ -8,9 +8,6 @@ import asyncio
 import uuid
 
 import pytest
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
 from fotoai.contracts import (
     OriginalObject,
     PhotoEnhancedV1,
@@ -23,6 +20,8 @@ from fotoai.contracts import (
 from fotoai.servicekit.bus import EventBus
 from fotoai.servicekit.settings import ServiceSettings
 from fotoai.servicekit.telemetry import make_tracer_provider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 pytestmark = pytest.mark.integration
 

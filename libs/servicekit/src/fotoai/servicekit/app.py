@@ -16,20 +16,22 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fotoai.servicekit import metrics
+from fotoai.servicekit.storage import StorageError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
-
-from fotoai.servicekit import metrics
-from fotoai.servicekit.storage import StorageError
 
 PROBLEM = "application/problem+json"
 Check = Callable[[], Awaitable[Any]]
 
 
-def problem(status: int, title: str, detail: str = "", type_: str = "about:blank", **extra: Any) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str = "", type_: str = "about:blank",
+    headers: dict[str, str] | None = None, **extra: Any,
+) -> JSONResponse:
+    """An RFC 9457 problem details response; `extra` adds extension members to the body."""
     body = {"type": type_, "title": title, "status": status, "detail": detail, **extra}
-    headers = extra.pop("headers", None) if "headers" in extra else None
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 

@@ -23,13 +23,12 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
-from opentelemetry.trace import TracerProvider
-
 from fotoai.contracts import Event, dlq_topic
 from fotoai.contracts.cloudevents import EnvelopeError, decode, encode
 from fotoai.servicekit import metrics
 from fotoai.servicekit.log import get_logger
 from fotoai.servicekit.settings import ServiceSettings
+from opentelemetry.trace import TracerProvider
 
 E = TypeVar("E", bound=Event)
 HandlerResult = Event | Sequence[Event] | None

@@ -48,7 +48,7 @@ class StoredStream:
 class _QueueReader(io.RawIOBase):
     """A blocking file-like fed from the event loop; minio reads it in its own thread."""
 
-    def __init__(self, q: "queue.Queue[object]") -> None:
+    def __init__(self, q: queue.Queue[object]) -> None:
         self._q = q
         self._buf = bytearray()
         self._eof = False
@@ -125,7 +125,7 @@ class ObjectStore:
                     resp.release_conn()
             except (ObjectTooLarge, ObjectNotFound):
                 raise
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise self._translate(exc, bucket, key) from exc
 
         return await asyncio.to_thread(work)
@@ -134,7 +134,7 @@ class ObjectStore:
         def work() -> None:
             try:
                 self._client.put_object(bucket, key, io.BytesIO(data), len(data), content_type=content_type)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise self._translate(exc, bucket, key) from exc
 
         await asyncio.to_thread(work)
@@ -208,7 +208,7 @@ class ObjectStore:
                 if exc.code in ("NoSuchKey", "NoSuchObject", "NotFound"):
                     return False
                 raise StorageError(str(exc)) from exc
-            except Exception as exc:  # noqa: BLE001 — connection errors and the like
+            except Exception as exc:
                 raise StorageError(f"object store unreachable: {exc}") from exc
 
         return await asyncio.to_thread(work)
@@ -220,7 +220,7 @@ class ObjectStore:
             except S3Error as exc:
                 if exc.code not in ("NoSuchKey", "NoSuchObject", "NotFound"):
                     raise StorageError(str(exc)) from exc
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise StorageError(f"object store unreachable: {exc}") from exc
 
         await asyncio.to_thread(work)
@@ -232,7 +232,7 @@ class ObjectStore:
                 for obj in self._client.list_objects(bucket, prefix=prefix, recursive=True):
                     self._client.remove_object(bucket, obj.object_name)
                     n += 1
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise StorageError(f"deleting {bucket}/{prefix}*: {exc}") from exc
             return n
 
@@ -279,7 +279,7 @@ class PortStore:
         await self._store.put_bytes(bucket, key, data, content_type)
 
 
-def store_from_settings(settings: "ServiceSettings") -> ObjectStore:  # noqa: F821
+def store_from_settings(settings: ServiceSettings) -> ObjectStore:  # noqa: F821
     return ObjectStore(
         settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
         region=settings.s3_region, public_endpoint=getattr(settings, "s3_public_endpoint", None),

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import jwt
 import pytest
-
 from fotoai.servicekit.storage import ObjectStore
 
 

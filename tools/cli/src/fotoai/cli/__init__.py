@@ -1,1 +1,1 @@
-"""FotoAI package."""
+"""The `fotoai` command-line client of the local stack: tokens, uploads, listing, search."""

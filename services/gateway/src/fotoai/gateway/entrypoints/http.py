@@ -1,0 +1,525 @@
+"""Public routes of DESIGN.md §3: authenticate, rate-limit, call a use case, encode the answer.
+
+`Gateway` carries the object graph the routes use; `build_router()` declares the routes and
+their OpenAPI (security, error responses, upload bodies). Request bodies of uploads are read
+as streams, never through FastAPI's body parsing, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import unquote
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from fotoai.gateway.config import GatewaySettings
+from fotoai.gateway.domain.auth import (
+    READ,
+    WRITE,
+    AuthError,
+    Principal,
+    ScopeError,
+    TokenVerifier,
+    UnknownKey,
+    mint_hs256,
+)
+from fotoai.gateway.domain.client_ip import Network, client_ip
+from fotoai.gateway.domain.multipart import MultipartError, MultipartStream, boundary_of, read_small
+from fotoai.gateway.domain.ratelimit import Bucket, Decision
+from fotoai.gateway.domain.views import RENDITIONS
+from fotoai.gateway.entrypoints import schemas
+from fotoai.gateway.errors import (
+    CatalogNotFound,
+    CatalogRejected,
+    CatalogUnavailable,
+    KeysUnavailable,
+    PublishFailed,
+    StoreUnavailable,
+    UploadRefused,
+)
+from fotoai.gateway.ports import KeySource, KeyValueStore, RateLimiter
+from fotoai.gateway.use_cases import (
+    DeletePhoto,
+    DirectUploads,
+    PhotoQueries,
+    UploadAccepted,
+    UploadPhoto,
+)
+from fotoai.servicekit import metrics
+from fotoai.servicekit.app import ProblemError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REALM = 'Bearer realm="fotoai"'
+#: multipart framing on top of the file itself, tolerated in Content-Length.
+MULTIPART_SLACK = 64 * 1024
+IDEMPOTENCY_PENDING_TTL_S = 600
+
+
+@dataclass
+class Gateway:
+    settings: GatewaySettings
+    verifier: TokenVerifier
+    keys: KeySource
+    limiter: RateLimiter
+    records: KeyValueStore
+    upload: UploadPhoto
+    direct: DirectUploads
+    delete: DeletePhoto
+    queries: PhotoQueries
+    trusted: tuple[Network, ...]
+
+
+def _gw(request: Request) -> Gateway:
+    return request.app.state.gateway
+
+
+#: The OpenAPI security requirement of authenticated routes; the scheme itself is declared by
+#: `entrypoints.openapi`. Auth is one flat dependency (no sub-dependencies): FastAPI's
+#: dependency solving was the largest cost of an authenticated read.
+BEARER = {"security": [{"HTTPBearer": []}]}
+
+
+# ---------------------------------------------------------------- rate limits
+
+
+class RateLimitHeaders:
+    """Adds the `RateLimit-*` headers a dependency left in the request state to the response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                extra = (scope.get("state") or {}).get("ratelimit_headers")
+                if extra:
+                    names = {k.lower() for k, _ in message.get("headers", [])}
+                    message["headers"] = list(message.get("headers", [])) + [
+                        (k.lower().encode(), v.encode()) for k, v in extra.items() if k.lower().encode() not in names
+                    ]
+            await send(message)
+
+        await self.app(scope, receive, send_with)
+
+
+def _ip_of(request: Request, gw: Gateway) -> str:
+    peer = request.client.host if request.client else None
+    return client_ip(peer, request.headers.get("x-forwarded-for"), gw.trusted)
+
+
+async def _charge(request: Request, gw: Gateway, buckets: list[Bucket], scope_label: str) -> Decision:
+    decision = await gw.limiter.take(buckets)
+    request.state.ratelimit_headers = decision.headers()
+    if not decision.allowed:
+        metrics.RATE_LIMITED.labels(scope_label).inc()
+        raise ProblemError(
+            429, "Too Many Requests",
+            f"rate limit reached; retry in {math.ceil(decision.retry_after_s)} s",
+            headers=decision.headers(),
+        )
+    return decision
+
+
+def _ip_bucket(gw: Gateway, ip: str) -> Bucket:
+    rl = gw.settings.gateway.rate_limits
+    return Bucket(f"ip:{ip}", rl.ip_per_s, rl.ip_burst)
+
+
+def _read_bucket(gw: Gateway, sub: str) -> Bucket:
+    rl = gw.settings.gateway.rate_limits
+    return Bucket(f"read:{sub}", rl.reads_per_s, rl.read_burst)
+
+
+def _upload_buckets(gw: Gateway, sub: str, declared_bytes: int) -> list[Bucket]:
+    rl = gw.settings.gateway.rate_limits
+    return [
+        Bucket(f"uploads:{sub}", rl.uploads_per_day / 86400, rl.upload_burst),
+        Bucket(f"bytes:{sub}", rl.upload_bytes_per_day / 86400, rl.upload_bytes_per_day, cost=max(1, declared_bytes)),
+    ]
+
+
+# ---------------------------------------------------------------- authentication
+
+
+def _unauthorized(exc: AuthError) -> ProblemError:
+    challenge = REALM if exc.missing else f'{REALM}, error="invalid_token", error_description="{exc.description}"'
+    return ProblemError(401, "Unauthorized", exc.description, headers={"WWW-Authenticate": challenge})
+
+
+async def _verify(gw: Gateway, token: str) -> Principal:
+    try:
+        try:
+            return gw.verifier.verify(token, await gw.keys.keyring())
+        except UnknownKey:
+            # Signing keys rotate: look again once before refusing.
+            return gw.verifier.verify(token, await gw.keys.refresh())
+    except KeysUnavailable as exc:
+        raise ProblemError(503, "Identity Provider Unavailable", str(exc), headers={"Retry-After": "5"}) from None
+
+
+async def _authenticate(request: Request, gw: Gateway, scope: str) -> Principal:
+    ip = _ip_of(request, gw)
+    try:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthError("a bearer token is required", missing=True)
+        principal = await _verify(gw, token.strip())
+    except AuthError as exc:
+        if gw.settings.gateway.rate_limits_enabled:
+            # Failed attempts still spend the address's budget: no free token guessing.
+            await _charge(request, gw, [_ip_bucket(gw, ip)], "ip")
+        raise _unauthorized(exc) from None
+    try:
+        principal.require(scope)
+    except ScopeError as exc:
+        raise ProblemError(
+            403, "Forbidden", str(exc),
+            headers={"WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{exc.needed}"'},
+        ) from None
+    request.state.client_ip = ip
+    return principal
+
+
+async def reader(request: Request) -> Principal:
+    gw = _gw(request)
+    principal = await _authenticate(request, gw, READ)
+    if gw.settings.gateway.rate_limits_enabled:
+        await _charge(request, gw, [_ip_bucket(gw, request.state.client_ip), _read_bucket(gw, principal.sub)], "read")
+    return principal
+
+
+async def writer(request: Request) -> Principal:
+    return await _authenticate(request, _gw(request), WRITE)
+
+
+Reader = Annotated[Principal, Depends(reader)]
+Writer = Annotated[Principal, Depends(writer)]
+PhotoId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+# ---------------------------------------------------------------- error translation
+
+
+def _translate(exc: Exception) -> ProblemError:
+    if isinstance(exc, CatalogNotFound):
+        return ProblemError(404, "Not Found", "no such photo")
+    if isinstance(exc, CatalogRejected):
+        return ProblemError(400, "Bad Request", str(exc))
+    if isinstance(exc, CatalogUnavailable):
+        return ProblemError(503, "Catalog Unavailable", str(exc), headers={"Retry-After": "5"})
+    if isinstance(exc, PublishFailed):
+        return ProblemError(503, "Event Bus Unavailable", "the upload could not be recorded; retry", headers={"Retry-After": "5"})
+    if isinstance(exc, UploadRefused):
+        return ProblemError(exc.status, exc.title, exc.detail)
+    if isinstance(exc, MultipartError):
+        return ProblemError(400, "Bad Request", str(exc))
+    if isinstance(exc, StoreUnavailable):
+        return ProblemError(503, "Record Store Unavailable", "retry shortly", headers={"Retry-After": "5"})
+    raise exc
+
+
+_TRANSLATED = (CatalogNotFound, CatalogRejected, CatalogUnavailable, PublishFailed, UploadRefused, MultipartError,
+               StoreUnavailable)
+
+_PROBLEM = {"model": schemas.Problem, "content": {"application/problem+json": {}}}
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    descriptions = {
+        400: "malformed request", 401: "missing or invalid token", 403: "missing scope",
+        404: "no such photo (or not yours)", 409: "conflict", 413: "too large", 415: "not an image",
+        422: "invalid parameters", 429: "rate limited (see Retry-After)", 503: "a dependency is down",
+    }
+    return {c: {**_PROBLEM, "description": descriptions[c]} for c in (401, 422, 429, *codes)}
+
+
+_RATE_HEADERS = {
+    "RateLimit-Limit": {"schema": {"type": "string"}, "description": "capacity of the constraining bucket"},
+    "RateLimit-Remaining": {"schema": {"type": "string"}, "description": "requests left in it"},
+    "RateLimit-Reset": {"schema": {"type": "string"}, "description": "seconds until it is full again"},
+}
+
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {"type": "object", "required": ["file"],
+                           "properties": {"file": {"type": "string", "format": "binary"}}},
+            },
+            "image/*": {"schema": {"type": "string", "format": "binary"}},
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        },
+    },
+}
+
+
+# ---------------------------------------------------------------- upload streams
+
+
+async def _file_from_multipart(request: Request) -> tuple[AsyncIterator[bytes], str | None, str | None]:
+    stream = MultipartStream(request.stream(), boundary_of(request.headers["content-type"]))
+    async for info, data in stream.parts():
+        if info.name == "file":
+            return data, info.filename, info.content_type
+        await read_small(data, 16 * 1024)
+    raise MultipartError("the form has no `file` field")
+
+
+def _raw_file_name(request: Request) -> str | None:
+    raw = request.headers.get("x-file-name") or request.query_params.get("file_name")
+    return unquote(raw) if raw else None
+
+
+async def _answer_upload(request: Request, gw: Gateway, principal: Principal) -> UploadAccepted:
+    ctype = request.headers.get("content-type", "")
+    ctype_main = ctype.split(";", 1)[0].strip().lower()
+    multipart = ctype_main == "multipart/form-data"
+    if not (multipart or ctype_main.startswith("image/") or ctype_main == "application/octet-stream"):
+        raise ProblemError(415, "Unsupported Media Type", "send multipart/form-data with a `file` field, or a raw image/* body")
+    max_bytes = gw.settings.gateway.max_upload_bytes
+    declared = request.headers.get("content-length")
+    declared_n = int(declared) if declared and declared.isdigit() else None
+    if declared_n is not None and declared_n > max_bytes + (MULTIPART_SLACK if multipart else 0):
+        metrics.UPLOADS.labels("too_large").inc()
+        raise ProblemError(413, "Payload Too Large", f"uploads are limited to {max_bytes} bytes")
+    limits_on = gw.settings.gateway.rate_limits_enabled
+    if limits_on:
+        await _charge(request, gw, [_ip_bucket(gw, request.state.client_ip),
+                                    *_upload_buckets(gw, principal.sub, declared_n or 1)], "upload")
+    try:
+        if multipart:
+            chunks, file_name, part_type = await _file_from_multipart(request)
+            part_ctype = part_type or "application/octet-stream"
+        else:
+            chunks, file_name, part_ctype = request.stream(), _raw_file_name(request), ctype
+        accepted = await gw.upload(principal.sub, chunks, part_ctype, file_name)
+    except _TRANSLATED as exc:
+        raise _translate(exc) from None
+    if limits_on and declared_n is None:
+        # A chunked body's size is known only now: settle the byte budget (may go negative).
+        rl = gw.settings.gateway.rate_limits
+        await gw.limiter.take([Bucket(f"bytes:{principal.sub}", rl.upload_bytes_per_day / 86400,
+                                      rl.upload_bytes_per_day, cost=max(0, accepted.size - 1), force=True)])
+    return accepted
+
+
+def _accepted(body: dict[str, Any], replayed: bool = False) -> JSONResponse:
+    headers = {"Location": f"/v1/photos/{body['id']}"}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(body, status_code=202, headers=headers)
+
+
+# ---------------------------------------------------------------- routes
+
+
+def build_router(dev_login: bool) -> APIRouter:
+    router = APIRouter(prefix="/v1")
+
+    # Reads first: FastAPI tries routes in declaration order, and reads are the hot path.
+    @router.get(
+        "/photos", tags=["photos"], summary="List my photos, newest first",
+        response_model=schemas.PhotoPage, openapi_extra=BEARER,
+        responses={200: {"description": "a page", "headers": _RATE_HEADERS}, **_errors(400, 403, 503)},
+    )
+    async def list_photos(
+        request: Request, principal: Reader,
+        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+        cursor: Annotated[str | None, Query(max_length=512)] = None,
+        tag: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+        status: Annotated[Literal["processing", "ready", "rejected"] | None, Query()] = None,
+        taken_after: Annotated[datetime | None, Query()] = None,
+        taken_before: Annotated[datetime | None, Query()] = None,
+        camera: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    ) -> JSONResponse:
+        gw = _gw(request)
+        params = {
+            "limit": limit, "cursor": cursor, "tag": tag, "status": status, "camera": camera,
+            "taken_after": taken_after.isoformat() if taken_after else None,
+            "taken_before": taken_before.isoformat() if taken_before else None,
+        }
+        try:
+            return JSONResponse(await gw.queries.list(principal.sub, params))
+        except _TRANSLATED as exc:
+            raise _translate(exc) from None
+
+    @router.get(
+        "/photos/{photo_id}", tags=["photos"], summary="One photo in detail",
+        response_model=schemas.PhotoDetail, openapi_extra=BEARER,
+        responses={200: {"description": "the photo", "headers": _RATE_HEADERS}, **_errors(403, 404, 503)},
+    )
+    async def get_photo(request: Request, photo_id: PhotoId, principal: Reader) -> JSONResponse:
+        gw = _gw(request)
+        try:
+            return JSONResponse(await gw.queries.detail(principal.sub, photo_id))
+        except _TRANSLATED as exc:
+            raise _translate(exc) from None
+
+    @router.get(
+        "/photos/{photo_id}/content", tags=["photos"], status_code=307,
+        summary="The bytes of a rendition: a redirect to a short-lived presigned URL",
+        response_class=RedirectResponse, openapi_extra=BEARER,
+        responses={307: {"description": "redirect", "headers": {"Location": {"schema": {"type": "string"}}}},
+                   **_errors(403, 404, 503)},
+    )
+    async def get_content(
+        photo_id: PhotoId, request: Request, principal: Reader,
+        rendition: Annotated[Literal["original", "display", "thumb_small", "thumb_large", "enhanced"], Query()] = "display",
+        download: Annotated[bool, Query(description="ask the browser to save it under its file name")] = False,
+    ) -> RedirectResponse:
+        gw = _gw(request)
+        assert rendition in RENDITIONS
+        try:
+            url = await gw.queries.content_url(principal.sub, photo_id, rendition, download)
+        except _TRANSLATED as exc:
+            raise _translate(exc) from None
+        ttl = gw.settings.gateway.presign_get_ttl_s
+        return RedirectResponse(url, status_code=307, headers={"Cache-Control": f"private, max-age={max(0, ttl - 60)}"})
+
+    @router.delete(
+        "/photos/{photo_id}", status_code=202, tags=["photos"], summary="Delete a photo and its objects",
+        response_model=schemas.DeleteAccepted, responses=_errors(403, 404, 503), openapi_extra=BEARER,
+    )
+    async def delete_photo(request: Request, photo_id: PhotoId, principal: Writer) -> JSONResponse:
+        gw = _gw(request)
+        if gw.settings.gateway.rate_limits_enabled:
+            await _charge(request, gw, [_ip_bucket(gw, request.state.client_ip), _read_bucket(gw, principal.sub)], "read")
+        try:
+            await gw.delete(principal.sub, photo_id, principal.sub)
+        except _TRANSLATED as exc:
+            raise _translate(exc) from None
+        except Exception as exc:  # noqa: BLE001 — the bus: nothing changed, the client may retry
+            raise ProblemError(503, "Event Bus Unavailable", f"{type(exc).__name__}", headers={"Retry-After": "5"}) from None
+        return JSONResponse({"id": photo_id, "status": "deleting"}, status_code=202)
+
+    @router.get(
+        "/search", tags=["photos"], summary="Search my photos by tags, or semantically",
+        response_model=schemas.SearchResult, responses=_errors(400, 403, 503), openapi_extra=BEARER,
+    )
+    async def search(
+        request: Request, principal: Reader,
+        q: Annotated[str, Query(min_length=1, max_length=200)],
+        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    ) -> JSONResponse:
+        gw = _gw(request)
+        try:
+            return JSONResponse(await gw.queries.search(principal.sub, q, limit))
+        except _TRANSLATED as exc:
+            raise _translate(exc) from None
+
+    @router.get(
+        "/tags", tags=["photos"], summary="My tags with their photo counts",
+        response_model=schemas.TagList, responses=_errors(403, 503), openapi_extra=BEARER,
+    )
+    async def list_tags(request: Request, principal: Reader) -> JSONResponse:
+        gw = _gw(request)
+        try:
+            return JSONResponse(await gw.queries.tags(principal.sub))
+        except _TRANSLATED as exc:
+            raise _translate(exc) from None
+
+    @router.post(
+        "/photos", status_code=202, tags=["photos"], summary="Upload one photo",
+        response_model=schemas.UploadAccepted,
+        responses={202: {"description": "accepted; processing starts",
+                         "headers": {"Location": {"schema": {"type": "string"}}, **_RATE_HEADERS}},
+                   **_errors(400, 403, 409, 413, 415, 503)},
+        openapi_extra={**_UPLOAD_BODY, **BEARER},
+    )
+    async def upload_photo(
+        request: Request, principal: Writer,
+        idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)] = None,
+        x_file_name: Annotated[str | None, Header(alias="X-File-Name", max_length=1000,
+                                                  description="file name of a raw-body upload (percent-encoded)")] = None,
+    ) -> JSONResponse:
+        gw = _gw(request)
+        if idempotency_key is None:
+            return _accepted((await _answer_upload(request, gw, principal)).body())
+        rkey = f"idem:{principal.sub}:{idempotency_key}"
+        ttl = gw.settings.gateway.idempotency_ttl_s
+        try:
+            for _ in range(2):
+                if await gw.records.put_if_absent(rkey, {"state": "pending"}, IDEMPOTENCY_PENDING_TTL_S):
+                    break
+                previous = await gw.records.get(rkey)
+                if previous is None:
+                    continue  # expired in between: try to reserve again
+                if previous.get("state") == "done":
+                    return _accepted(previous["answer"], replayed=True)
+                raise ProblemError(409, "Conflict", "a request with this Idempotency-Key is still in progress",
+                                   headers={"Retry-After": "1"})
+        except StoreUnavailable as exc:
+            raise _translate(exc) from None
+        try:
+            accepted = await _answer_upload(request, gw, principal)
+        except BaseException:
+            with contextlib.suppress(StoreUnavailable):
+                await gw.records.delete(rkey)  # a failed attempt may be retried with the same key
+            raise
+        with contextlib.suppress(StoreUnavailable):  # the upload itself succeeded: answer it
+            await gw.records.put(rkey, {"state": "done", "answer": accepted.body()}, ttl)
+        return _accepted(accepted.body())
+
+    @router.post(
+        "/uploads", status_code=201, tags=["uploads"], summary="Start a direct-to-storage upload",
+        response_model=schemas.DirectUploadStarted, responses=_errors(400, 403, 413, 415), openapi_extra=BEARER,
+    )
+    async def start_upload(
+        request: Request, body: schemas.DirectUploadRequest, principal: Writer
+    ) -> JSONResponse:
+        gw = _gw(request)
+        if gw.settings.gateway.rate_limits_enabled:
+            await _charge(request, gw, [_ip_bucket(gw, request.state.client_ip),
+                                        *_upload_buckets(gw, principal.sub, body.size)], "upload")
+        try:
+            started = await gw.direct.start(principal.sub, body.file_name, body.content_type, body.size)
+        except _TRANSLATED as exc:
+            raise _translate(exc) from None
+        return JSONResponse(started, status_code=201)
+
+    @router.post(
+        "/uploads/{upload_id}/complete", status_code=202, tags=["uploads"],
+        summary="Finish a direct upload: check the object and start processing", openapi_extra=BEARER,
+        response_model=schemas.UploadAccepted,
+        responses={202: {"description": "accepted", "headers": {"Location": {"schema": {"type": "string"}}}},
+                   **_errors(400, 403, 404, 409, 413, 415, 503)},
+    )
+    async def complete_upload(request: Request, upload_id: PhotoId, principal: Writer) -> JSONResponse:
+        gw = _gw(request)
+        if gw.settings.gateway.rate_limits_enabled:
+            await _charge(request, gw, [_ip_bucket(gw, request.state.client_ip), _read_bucket(gw, principal.sub)], "read")
+        try:
+            accepted = await gw.direct.complete(principal.sub, upload_id)
+        except _TRANSLATED as exc:
+            raise _translate(exc) from None
+        return _accepted(accepted.body())
+
+    @router.post(
+        "/dev/token", tags=["dev"], summary="Local stack only: sign in as any user",
+        response_model=schemas.DevToken, include_in_schema=dev_login,
+        responses={404: {**_PROBLEM, "description": "dev login disabled"}, 422: {**_PROBLEM, "description": "invalid user"},
+                   429: {**_PROBLEM, "description": "rate limited"}},
+    )
+    async def dev_token(request: Request, body: schemas.DevTokenRequest) -> schemas.DevToken:
+        gw = _gw(request)
+        s = gw.settings
+        if not s.dev_login_enabled or s.jwt_secret is None:
+            raise ProblemError(404, "Not Found", "dev login is disabled")
+        if s.gateway.rate_limits_enabled:
+            await _charge(request, gw, [_ip_bucket(gw, _ip_of(request, gw))], "ip")
+        ttl = s.gateway.dev_token_ttl_s
+        token = mint_hs256(s.jwt_secret.get_secret_value(), body.user, f"{READ} {WRITE}",
+                           s.jwt_issuer, s.jwt_audience, ttl)
+        return schemas.DevToken(access_token=token, token_type="Bearer", expires_in=ttl)
+
+    return router

@@ -1,0 +1,141 @@
+"""Pydantic models of the public API, for the OpenAPI document and request validation.
+
+Responses are passed through from the catalog, so the models accept extra fields: a catalog
+that adds an optional field does not break the gateway.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Stage = Literal["pending", "done", "failed"]
+Status = Literal["processing", "ready", "rejected"]
+
+
+class Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Problem(Open):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str = ""
+
+
+class TagOut(Open):
+    label: str
+    score: float | None = None
+    source: str | None = None
+
+
+class Stages(Open):
+    ingest: Stage
+    enhance: Stage
+    tagging: Stage
+
+
+class Rejection(Open):
+    reason: str
+    message: str
+
+
+class PhotoSummary(Open):
+    id: str
+    status: Status
+    file_name: str | None = None
+    content_type: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+    created_at: datetime | None = None
+    taken_at: datetime | None = None
+    width: int | None = None
+    height: int | None = None
+    format: str | None = None
+    camera: str | None = None
+    stages: Stages | None = None
+    duplicate_of: str | None = None
+    tags: list[TagOut] = Field(default_factory=list)
+    thumb_url: str | None = Field(default=None, description="short-lived presigned URL of thumb_small")
+    rejection: Rejection | None = None
+
+
+class RenditionOut(Open):
+    name: str
+    width: int | None = None
+    height: int | None = None
+    bytes: int | None = None
+    mime: str | None = None
+    url: str = Field(description="short-lived presigned URL")
+
+
+class PhotoDetail(PhotoSummary):
+    metadata: dict | None = None
+    faces: list[dict] = Field(default_factory=list)
+    quality: dict | None = None
+    colors: list[dict] = Field(default_factory=list)
+    enhancement: dict | None = None
+    renditions: list[RenditionOut] = Field(default_factory=list)
+    timeline: list[dict] = Field(default_factory=list)
+
+
+class PhotoPage(Open):
+    items: list[PhotoSummary]
+    next_cursor: str | None = None
+
+
+class SearchResult(Open):
+    items: list[PhotoSummary]
+    mode: Literal["text", "semantic", "hybrid"]
+
+
+class TagCount(Open):
+    label: str
+    count: int
+
+
+class TagList(Open):
+    items: list[TagCount]
+
+
+class UploadAccepted(BaseModel):
+    id: str
+    status: Literal["processing"]
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int
+
+
+class DeleteAccepted(BaseModel):
+    id: str
+    status: Literal["deleting"]
+
+
+class DirectUploadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    file_name: str | None = Field(default=None, max_length=1000)
+    content_type: str = Field(min_length=3, max_length=100, examples=["image/jpeg"])
+    size: int = Field(ge=1, description="bytes the client will PUT")
+
+
+class DirectUploadStarted(BaseModel):
+    upload_id: str
+    url: str = Field(description="presigned PUT URL; send the file with the given headers")
+    method: Literal["PUT"]
+    headers: dict[str, str]
+    expires_at: float = Field(description="Unix time after which the URL no longer works")
+
+
+class DevTokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user: str = Field(pattern=r"^[A-Za-z0-9._@-]{1,64}$", examples=["alice"])
+
+
+class DevToken(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int

@@ -1,0 +1,168 @@
+"""Composition root of the gateway: settings in, a FastAPI app out.
+
+`build_app(settings)` wires the real adapters (Kafka bus, object store, catalog over HTTP,
+Redis when configured, JWKS or the shared secret). Tests pass `Adapters` with fakes into the
+same function, so the routes they exercise are the production ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fotoai.gateway.adapters.catalog_http import HttpCatalog
+from fotoai.gateway.adapters.keys import JwksFileKeys, JwksUrlKeys, StaticKeys
+from fotoai.gateway.adapters.memory import MemoryRateLimiter, MemoryStore
+from fotoai.gateway.adapters.object_inspector import MinioInspector
+from fotoai.gateway.config import GatewaySettings
+from fotoai.gateway.domain.auth import Keyring, TokenVerifier
+from fotoai.gateway.domain.client_ip import parse_networks
+from fotoai.gateway.entrypoints.http import Gateway, RateLimitHeaders, build_router
+from fotoai.gateway.entrypoints.openapi import problem_details_openapi
+from fotoai.gateway.ports import (
+    Catalog,
+    EventPublisher,
+    KeySource,
+    KeyValueStore,
+    ObjectInspector,
+    OriginalsStore,
+    RateLimiter,
+)
+from fotoai.gateway.use_cases import DeletePhoto, DirectUploads, PhotoQueries, UploadPhoto
+from fotoai.servicekit.app import create_app, serve
+from fotoai.servicekit.log import configure_logging, get_logger
+
+log = get_logger("fotoai.gateway")
+
+DESCRIPTION = """The public API of FotoAI. Authenticate with `Authorization: Bearer <JWT>`
+(scopes `photos:read`, `photos:write`, `admin`). Errors are RFC 9457 problem details.
+Answers carry `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`."""
+
+
+@dataclass
+class Adapters:
+    """Everything outside the process; any left as None is built from the settings."""
+
+    bus: EventPublisher | None = None
+    store: OriginalsStore | None = None
+    inspector: ObjectInspector | None = None
+    catalog: Catalog | None = None
+    limiter: RateLimiter | None = None
+    records: KeyValueStore | None = None
+    keys: KeySource | None = None
+    readiness: dict[str, Callable[[], Awaitable[Any]]] = field(default_factory=dict)
+
+
+def _key_source(settings: GatewaySettings) -> KeySource:
+    if settings.jwt_jwks_file:
+        return JwksFileKeys(settings.jwt_jwks_file)
+    if settings.jwt_jwks_url:
+        return JwksUrlKeys(settings.jwt_jwks_url, cache_s=settings.jwks_cache_s)
+    if settings.jwt_secret is None:
+        raise RuntimeError("no JWT keys: set FOTOAI_JWT_SECRET, FOTOAI_JWT_JWKS_URL or FOTOAI_JWT_JWKS_FILE")
+    return StaticKeys(Keyring.shared_secret(settings.jwt_secret.get_secret_value()))
+
+
+async def _real_adapters(settings: GatewaySettings, given: Adapters, stack: AsyncExitStack) -> Adapters:
+    from fotoai.servicekit.bus import EventBus
+    from fotoai.servicekit.storage import ObjectStore
+    from fotoai.servicekit.telemetry import install, make_tracer_provider
+
+    out = Adapters(**{k: v for k, v in given.__dict__.items()})
+    out.readiness = dict(given.readiness)
+    secret = settings.s3_secret_key.get_secret_value()
+    if out.store is None:
+        store = ObjectStore(settings.s3_endpoint, settings.s3_access_key, secret, settings.s3_region,
+                            public_endpoint=settings.gateway.s3_public_endpoint)
+        out.store = store
+        out.readiness["storage"] = lambda: store.ping(settings.originals_bucket)
+    if out.inspector is None:
+        out.inspector = MinioInspector(settings.s3_endpoint, settings.s3_access_key, secret, settings.s3_region)
+    if out.bus is None:
+        provider = make_tracer_provider("gateway", settings.otlp_endpoint)
+        install(provider)
+        bus = EventBus(settings, "gateway", provider)
+        await bus.start()
+        stack.push_async_callback(bus.stop)
+        out.bus = bus
+        out.readiness["kafka"] = bus.ping
+    if out.catalog is None:
+        catalog = HttpCatalog(settings.catalog_url, settings.catalog_timeout_s)
+        stack.push_async_callback(catalog.aclose)
+        out.catalog = catalog
+        out.readiness["catalog"] = catalog.ping
+    if settings.redis_url and (out.limiter is None or out.records is None):
+        from fotoai.gateway.adapters.redis_store import RedisRateLimiter, RedisStore
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(settings.redis_url, socket_timeout=2.0, socket_connect_timeout=2.0)
+        stack.push_async_callback(redis.aclose)
+        out.limiter = out.limiter or RedisRateLimiter(redis)
+        out.records = out.records or RedisStore(redis)
+        out.readiness["redis"] = redis.ping
+    out.limiter = out.limiter or MemoryRateLimiter()
+    out.records = out.records or MemoryStore()
+    if out.keys is None:
+        keys = _key_source(settings)
+        if isinstance(keys, JwksUrlKeys):
+            stack.push_async_callback(keys.aclose)
+        out.keys = keys
+    return out
+
+
+def build_gateway(settings: GatewaySettings, a: Adapters) -> Gateway:
+    g = settings.gateway
+    assert a.store and a.bus and a.catalog and a.inspector and a.limiter and a.records and a.keys
+    return Gateway(
+        settings=settings,
+        verifier=TokenVerifier(settings.jwt_issuer, settings.jwt_audience, settings.jwt_leeway_s),
+        keys=a.keys, limiter=a.limiter, records=a.records,
+        upload=UploadPhoto(a.store, a.bus, settings.originals_bucket, g.max_upload_bytes),
+        direct=DirectUploads(a.store, a.inspector, a.bus, a.records, settings.originals_bucket,
+                             g.max_upload_bytes, g.presign_put_ttl_s),
+        delete=DeletePhoto(a.catalog, a.bus),
+        queries=PhotoQueries(a.catalog, a.store, g.presign_get_ttl_s),
+        trusted=parse_networks(g.trusted_proxies),
+    )
+
+
+def build_app(settings: GatewaySettings, adapters: Adapters | None = None) -> FastAPI:
+    given = adapters or Adapters()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            wired = await _real_adapters(settings, given, stack)
+            app.state.gateway = build_gateway(settings, wired)
+            app.state.readiness.update(wired.readiness)
+            log.info("gateway ready", dev_login=settings.dev_login_enabled,
+                     redis=bool(settings.redis_url), jwks=settings.jwks_configured)
+            yield
+
+    app = create_app("gateway", title="FotoAI", lifespan=lifespan, description=DESCRIPTION, public=True)
+    app.add_middleware(RateLimitHeaders)
+    if settings.gateway.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.gateway.cors_origins,
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-File-Name"],
+            expose_headers=["Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
+            max_age=600,
+        )
+    app.include_router(build_router(settings.dev_login_enabled))
+    # Routes are tried in order: the public API first, the rarely hit operational routes
+    # (healthz, metrics, docs) after it. Their paths do not overlap, so only speed changes.
+    app.router.routes.sort(key=lambda r: not getattr(r, "path", "").startswith("/v1/"))
+    problem_details_openapi(app)
+    return app
+
+
+def main() -> None:
+    settings = GatewaySettings()
+    configure_logging("gateway", settings.log_level, settings.log_json)
+    serve(build_app(settings), settings.http_host, settings.http_port)

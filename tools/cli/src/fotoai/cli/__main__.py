@@ -1,0 +1,5 @@
+"""`python -m fotoai.cli`."""
+
+from fotoai.cli.main import main
+
+main()
