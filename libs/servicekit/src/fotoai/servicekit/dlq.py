@@ -1,0 +1,104 @@
+"""Operate dead-letter topics: list what is parked and replay it after a fix.
+
+    python -m fotoai.servicekit.dlq show ingest          # what is parked, and why
+    python -m fotoai.servicekit.dlq replay ingest        # send it back to its original topic
+
+Replay republishes each parked message to `x-fotoai-original-topic` with its original key and
+CloudEvents headers (the `x-fotoai-*` error headers dropped). Consumers are idempotent, so a
+message replayed twice changes nothing the second time. Progress is kept in the consumer group
+`dlq-replay.<service>`: a replay never sends the same parked message twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from fotoai.contracts import dlq_topic
+
+
+async def _drain(
+    bootstrap: str, service: str, group: str | None, handle, limit: int | None, commit: bool
+) -> int:
+    topic = dlq_topic(service)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    n = 0
+    try:
+        partitions = [TopicPartition(topic, p) for p in (consumer.partitions_for_topic(topic) or set())]
+        if not partitions:
+            await consumer._client.force_metadata_update()  # noqa: SLF001 — first contact
+            partitions = [TopicPartition(topic, p) for p in (consumer.partitions_for_topic(topic) or set())]
+        consumer.assign(partitions)
+        ends = await consumer.end_offsets(partitions)
+        for tp in partitions:
+            committed = await consumer.committed(tp) if group else None
+            if committed is None:
+                await consumer.seek_to_beginning(tp)
+        for tp in partitions:
+            while await consumer.position(tp) < ends[tp]:
+                batch = await consumer.getmany(tp, timeout_ms=2000, max_records=100)
+                for msg in batch.get(tp, []):
+                    if limit is not None and n >= limit:
+                        break
+                    await handle(msg)
+                    n += 1
+                    if commit:
+                        await consumer.commit({tp: msg.offset + 1})
+                if limit is not None and n >= limit:
+                    break
+    finally:
+        await consumer.stop()
+    return n
+
+
+async def show(bootstrap: str, service: str, limit: int | None = None) -> int:
+    async def handle(msg) -> None:  # noqa: ANN001
+        h = {k: v.decode(errors="replace") for k, v in msg.headers}
+        print(f"{msg.partition}:{msg.offset} key={msg.key.decode(errors='replace') if msg.key else '-'} "
+              f"from={h.get('x-fotoai-original-topic', '?')} attempts={h.get('x-fotoai-attempts', '?')} "
+              f"error={h.get('x-fotoai-error', '?').splitlines()[0][:160]}")
+
+    return await _drain(bootstrap, service, None, handle, limit, commit=False)
+
+
+async def replay(bootstrap: str, service: str, limit: int | None = None) -> int:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+
+    async def handle(msg) -> None:  # noqa: ANN001
+        headers = [(k, v) for k, v in msg.headers if not k.startswith("x-fotoai-")]
+        original = dict(msg.headers).get("x-fotoai-original-topic", b"").decode()
+        if not original:
+            print(f"skipping {msg.partition}:{msg.offset}: no original topic", file=sys.stderr)
+            return
+        await producer.send_and_wait(original, msg.value, key=msg.key, headers=headers)
+
+    try:
+        return await _drain(bootstrap, service, f"dlq-replay.{service}", handle, limit, commit=True)
+    finally:
+        await producer.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="fotoai-dlq", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("action", choices=["show", "replay"])
+    parser.add_argument("service", help="ingest, enhance, tagging or catalog")
+    parser.add_argument("--bootstrap", default=os.environ.get("FOTOAI_KAFKA_BOOTSTRAP", "127.0.0.1:19092"))
+    parser.add_argument("--limit", type=int, default=None)
+    args = parser.parse_args()
+    fn = show if args.action == "show" else replay
+    n = asyncio.run(fn(args.bootstrap, args.service, args.limit))
+    print(f"{args.action}: {n} message(s) from {dlq_topic(args.service)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
