@@ -10,7 +10,6 @@ import sys
 import time
 
 import httpx
-
 from fotoai.stack.config import StackConfig
 from fotoai.stack.launcher import run
 from fotoai.stack.processes import kill_recorded, say

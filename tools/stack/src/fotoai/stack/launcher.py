@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import warnings
 import secrets
 import signal
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 from fotoai.stack import components as c
@@ -89,6 +89,8 @@ def _check_ports(cfg: StackConfig) -> None:
     wanted = ["postgres", "kafka", "kafka_controller", "s3", *cfg.services]
     if cfg.with_redis:
         wanted.append("redis")
+    if cfg.with_web:
+        wanted.append("web")
     busy = [f"{n}:{cfg.ports[n]}" for n in wanted if not c.port_free(cfg.ports[n])]
     if busy:
         raise RuntimeError(
@@ -112,7 +114,7 @@ def run(cfg: StackConfig) -> int:
     paths.env_file.unlink(missing_ok=True)
     stop = {"now": False}
 
-    def on_signal(signum, _frame):  # noqa: ANN001
+    def on_signal(signum, _frame):
         if stop["now"]:
             return
         stop["now"] = True

@@ -1,0 +1,69 @@
+"use client";
+/**
+ * The signed-in frame: header (home, theme, sign out) and the redirect to sign-in when there
+ * is no session.
+ */
+
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect, type ReactNode } from "react";
+import { clearSession } from "@/lib/session";
+import { ThemeToggle } from "./theme-toggle";
+import { useSession } from "./use-session";
+
+export function AppShell({
+  children,
+  actions,
+  assumeSignedIn = false,
+}: {
+  children: ReactNode;
+  actions?: ReactNode;
+  /** The server already knows the visitor is signed in: render the content before hydration. */
+  assumeSignedIn?: boolean;
+}) {
+  const session = useSession();
+  const router = useRouter();
+  const pathname = usePathname();
+
+  useEffect(() => {
+    if (session === null) {
+      const next = typeof window === "undefined" ? pathname : window.location.pathname + window.location.search;
+      router.replace(`/signin?next=${encodeURIComponent(next)}`);
+    }
+  }, [session, router, pathname]);
+
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/90">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-3 px-4 py-2.5">
+          <Link href="/" className="text-lg font-semibold tracking-tight">
+            Foto<span className="text-accent-600 dark:text-accent-300">AI</span>
+          </Link>
+          <div className="order-last w-full sm:order-none sm:w-auto sm:flex-1">{actions}</div>
+          <div className="flex-1 sm:hidden" />
+          <ThemeToggle />
+          {session ? (
+            <div className="flex items-center gap-2 text-sm">
+              <span className="hidden text-zinc-600 sm:inline dark:text-zinc-400" data-testid="signed-in-user">
+                {session.user}
+              </span>
+              <button
+                type="button"
+                onClick={() => {
+                  clearSession();
+                  router.replace("/signin");
+                }}
+                className="rounded-md border border-zinc-300 px-2.5 py-1.5 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+              >
+                Sign out
+              </button>
+            </div>
+          ) : null}
+        </div>
+      </header>
+      <main id="main" className="mx-auto w-full max-w-7xl flex-1 px-4 py-4">
+        {session || (session === undefined && assumeSignedIn) ? children : <p className="py-10 text-center text-zinc-600 dark:text-zinc-400">Loading…</p>}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * One gallery tile: the small thumbnail (or what stands in for it while processing or after a
+ * rejection), its name, and its status and duplicate marks.
+ */
+
+import Link from "next/link";
+import type { AnnotatedPhoto } from "@/lib/photos";
+import { altText } from "@/lib/photos";
+import { EAGER_THUMBS } from "@/lib/gallery-query";
+
+/** Tiles up to this index are likely above the fold: fetch them at once, not lazily. */
+const EAGER_TILES = EAGER_THUMBS;
+
+export function PhotoCard({ entry, index, size }: { entry: AnnotatedPhoto; index: number; size: number }) {
+  const { photo, duplicateCount, isDuplicate } = entry;
+  const name = photo.file_name || "Untitled photo";
+  return (
+    <Link
+      href={`/photos/${encodeURIComponent(photo.id)}`}
+      data-index={index}
+      data-testid="photo-card"
+      data-status={photo.status}
+      data-photo-id={photo.id}
+      className="group block overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+    >
+      <div className="relative bg-zinc-100 dark:bg-zinc-800" style={{ height: size }}>
+        {photo.thumb_url ? (
+          // Presigned storage URLs: Next's image optimiser would have to fetch them server-side.
+          // eslint-disable-next-line @next/next/no-img-element
+          <img
+            src={photo.thumb_url}
+            alt={altText(photo)}
+            loading={index < EAGER_TILES ? "eager" : "lazy"}
+            fetchPriority={index < EAGER_TILES ? "high" : "auto"}
+            decoding="async"
+            className="h-full w-full object-cover transition-transform group-hover:scale-[1.02]"
+          />
+        ) : (
+          <div className="flex h-full items-center justify-center p-3 text-center text-sm text-zinc-700 dark:text-zinc-300">
+            {photo.status === "rejected" ? (
+              <span>
+                <span className="block font-medium text-red-700 dark:text-red-400">Rejected</span>
+                <span className="line-clamp-3">{photo.rejection?.message ?? "FotoAI could not read this file."}</span>
+              </span>
+            ) : (
+              <span className="flex items-center gap-2">
+                <span aria-hidden="true" className="h-3 w-3 animate-spin rounded-full border-2 border-zinc-400 border-t-transparent" />
+                Processing…
+              </span>
+            )}
+          </div>
+        )}
+        <div className="absolute left-1.5 top-1.5 flex flex-wrap gap-1">
+          {photo.status === "processing" && photo.thumb_url ? (
+            <span className="rounded bg-zinc-900/80 px-1.5 py-0.5 text-xs text-white">Processing</span>
+          ) : null}
+          {photo.status === "rejected" && photo.thumb_url ? (
+            <span className="rounded bg-red-700 px-1.5 py-0.5 text-xs text-white">Rejected</span>
+          ) : null}
+          {isDuplicate ? <span className="rounded bg-amber-300 px-1.5 py-0.5 text-xs text-zinc-900">Duplicate</span> : null}
+          {duplicateCount ? (
+            <span className="rounded bg-amber-300 px-1.5 py-0.5 text-xs text-zinc-900">
+              {duplicateCount} duplicate{duplicateCount > 1 ? "s" : ""}
+            </span>
+          ) : null}
+        </div>
+      </div>
+      <div className="truncate px-2 py-1.5 text-sm" title={name}>
+        {name}
+      </div>
+    </Link>
+  );
+}

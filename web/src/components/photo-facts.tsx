@@ -1,0 +1,172 @@
+"use client";
+/**
+ * The detail page's information panels: tags with scores, camera and EXIF facts, location,
+ * quality flags and colours, the enhancement applied, and the per-stage timeline.
+ */
+
+import dynamic from "next/dynamic";
+import type { PhotoDetail, StageState } from "@/lib/photos";
+import { formatBytes } from "@/lib/photos";
+
+const panel = "rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900";
+
+// Motion's code stays out of the page's first load; the bar grows from empty once it arrives.
+const ScoreBar = dynamic(() => import("./score-bar"), { ssr: false, loading: () => null });
+
+export function TagList({ tags }: { tags: PhotoDetail["tags"] }) {
+  const sorted = [...tags].sort((a, b) => b.score - a.score);
+
+  return (
+    <section aria-labelledby="tags-heading" className={panel}>
+      <h2 id="tags-heading" className="mb-2 font-semibold">Tags</h2>
+      {sorted.length ? (
+        <ul className="space-y-1.5" data-testid="tag-list">
+          {sorted.map((t) => (
+            <li key={`${t.source}:${t.label}`} className="text-sm" data-label={t.label} data-source={t.source}>
+              <div className="flex justify-between gap-2">
+                <span className="font-medium">{t.label}</span>
+                <span className="text-zinc-600 dark:text-zinc-400">
+                  {Math.round(t.score * 100)}%<span className="sr-only"> confidence</span> · {t.source}
+                </span>
+              </div>
+              <div aria-hidden="true" className="mt-0.5 h-1 rounded bg-zinc-200 dark:bg-zinc-800">
+                <ScoreBar score={t.score} />
+              </div>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">No tags yet. They appear when tagging finishes.</p>
+      )}
+    </section>
+  );
+}
+
+function formatExposure(v: number | string | null): string | null {
+  if (v == null) return null;
+  if (typeof v === "string") return `${v} s`;
+  return v >= 1 ? `${v} s` : `1/${Math.round(1 / v)} s`;
+}
+
+export function ExifPanel({ photo }: { photo: PhotoDetail }) {
+  const m = photo.metadata;
+  const rows: [string, string | null][] = [
+    ["Taken", m?.taken_at ?? photo.taken_at ? new Date((m?.taken_at ?? photo.taken_at)!).toLocaleString() : null],
+    ["Camera", [m?.camera_make, m?.camera_model].filter(Boolean).join(" ") || photo.camera],
+    ["Lens", m?.lens ?? null],
+    ["Exposure", formatExposure(m?.exposure_time ?? null)],
+    ["Aperture", m?.f_number != null ? `f/${m.f_number}` : null],
+    ["ISO", m?.iso != null ? String(m.iso) : null],
+    ["Focal length", m?.focal_length != null ? `${m.focal_length} mm` : null],
+    ["Dimensions", photo.width && photo.height ? `${photo.width} × ${photo.height}` : null],
+    ["Format", photo.format ?? photo.content_type],
+    ["Size", formatBytes(photo.size)],
+    ["Uploaded", new Date(photo.created_at).toLocaleString()],
+  ];
+  const shown = rows.filter((r): r is [string, string] => Boolean(r[1]));
+  const gps = m?.gps;
+  return (
+    <section aria-labelledby="exif-heading" className={panel}>
+      <h2 id="exif-heading" className="mb-2 font-semibold">Details</h2>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm" data-testid="exif">
+        {shown.map(([k, v]) => (
+          <div key={k} className="contents">
+            <dt className="text-zinc-600 dark:text-zinc-400">{k}</dt>
+            <dd className="break-words">{v}</dd>
+          </div>
+        ))}
+      </dl>
+      <h3 className="mb-1 mt-3 text-sm font-semibold">Location</h3>
+      {gps ? (
+        <p className="text-sm" data-testid="gps">
+          {gps.lat.toFixed(5)}, {gps.lon.toFixed(5)}
+          {gps.alt != null ? ` · ${Math.round(gps.alt)} m` : ""} ·{" "}
+          <a
+            className="underline"
+            href={`https://www.openstreetmap.org/?mlat=${gps.lat}&mlon=${gps.lon}#map=15/${gps.lat}/${gps.lon}`}
+            target="_blank"
+            rel="noreferrer"
+          >
+            Open map<span className="sr-only"> (new tab)</span>
+          </a>
+        </p>
+      ) : (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">No GPS position in this photo.</p>
+      )}
+    </section>
+  );
+}
+
+const QUALITY_LABELS: Record<string, string> = {
+  blurry: "Blurry",
+  dark: "Dark",
+  overexposed: "Overexposed",
+  low_resolution: "Low resolution",
+};
+
+export function QualityPanel({ photo }: { photo: PhotoDetail }) {
+  const flags = Object.entries(photo.quality ?? {}).filter(([, v]) => v === true).map(([k]) => QUALITY_LABELS[k] ?? k);
+  return (
+    <section aria-labelledby="quality-heading" className={panel}>
+      <h2 id="quality-heading" className="mb-2 font-semibold">Quality and colours</h2>
+      <p className="text-sm">{photo.quality ? (flags.length ? `Flags: ${flags.join(", ")}` : "No quality problems found.") : "Not analysed yet."}</p>
+      {photo.colors?.length ? (
+        <ul className="mt-2 flex flex-wrap gap-2" aria-label="Dominant colours">
+          {photo.colors.map((c) => (
+            <li key={c.hex} className="flex items-center gap-1 text-xs">
+              <span aria-hidden="true" className="inline-block h-4 w-4 rounded border border-zinc-300 dark:border-zinc-700" style={{ background: c.hex }} />
+              {c.hex} {Math.round(c.fraction * 100)}%
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {photo.enhancement ? (
+        <>
+          <h3 className="mb-1 mt-3 text-sm font-semibold">Enhancement</h3>
+          <p className="text-sm">
+            {photo.enhancement.operations.length
+              ? photo.enhancement.operations.map((o) => o.name.replaceAll("_", " ")).join(", ")
+              : "No change needed"}{" "}
+            · {photo.enhancement.device.toUpperCase()} · {Math.round(photo.enhancement.duration_ms)} ms
+          </p>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+const STAGE_NAMES = { ingest: "Checked and read", enhance: "Enhanced", tagging: "Tagged" } as const;
+const STATE_WORDS: Record<StageState, string> = { pending: "in progress", done: "done", failed: "failed" };
+
+export function StageTimeline({ photo }: { photo: PhotoDetail }) {
+  return (
+    <section aria-labelledby="timeline-heading" className={panel}>
+      <h2 id="timeline-heading" className="mb-2 font-semibold">Processing</h2>
+      <ol className="space-y-1 text-sm" data-testid="stages">
+        {(Object.keys(STAGE_NAMES) as (keyof typeof STAGE_NAMES)[]).map((stage) => {
+          const state = photo.stages?.[stage] ?? "pending";
+          const events = (photo.timeline ?? []).filter((e) => e.stage === stage);
+          const last = events[events.length - 1];
+          return (
+            <li key={stage} className="flex flex-wrap items-center gap-2" data-stage={stage} data-state={state}>
+              <span
+                aria-hidden="true"
+                className={`inline-block h-2.5 w-2.5 rounded-full ${state === "done" ? "bg-emerald-600" : state === "failed" ? "bg-red-600" : "animate-pulse bg-amber-500"}`}
+              />
+              <span className="font-medium">{STAGE_NAMES[stage]}</span>
+              <span className="text-zinc-600 dark:text-zinc-400">
+                {STATE_WORDS[state]}
+                {last ? ` · ${last.event} at ${new Date(last.at).toLocaleTimeString()}` : ""}
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+      {photo.rejection ? (
+        <p className="mt-2 text-sm text-red-700 dark:text-red-400" data-testid="rejection">
+          Rejected ({photo.rejection.reason.replaceAll("_", " ")}): {photo.rejection.message}
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,241 @@
+"use client";
+/**
+ * Upload: a drop zone (files or folders), file and folder pickers, and the queue with a
+ * progress bar and a worded status per file.
+ */
+
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { filesFromDrop, photosFromFolder } from "@/lib/dropped-files";
+import { formatBytes } from "@/lib/photos";
+import { queueSummary, UploadQueue, type UploadItem, type UploadTransport } from "@/lib/upload-queue";
+
+/** A queue owned by one component: created with it, aborted when it unmounts. */
+export function useUploadQueue(transport: UploadTransport, onAccepted: (item: UploadItem) => void, concurrency = 3) {
+  const accepted = useRef(onAccepted);
+  accepted.current = onAccepted;
+  const [queue] = useState(
+    () => new UploadQueue({ transport, concurrency, onAccepted: (item) => accepted.current(item) }),
+  );
+  useEffect(() => () => queue.dispose(), [queue]);
+  const items = useSyncExternalStore(queue.subscribe, queue.getSnapshot, queue.getSnapshot);
+  return { queue, items };
+}
+
+interface SharedQueue {
+  queue: UploadQueue;
+  accepted: Set<(item: UploadItem) => void>;
+}
+let shared: SharedQueue | null = null;
+
+/**
+ * The tab's upload queue. It outlives the gallery, so opening a photo while a folder uploads
+ * does not cancel the rest; whoever is mounted hears about accepted files.
+ */
+export function useSharedUploadQueue(transport: UploadTransport, onAccepted: (item: UploadItem) => void, concurrency = 3) {
+  if (!shared) {
+    const accepted = new Set<(item: UploadItem) => void>();
+    shared = { accepted, queue: new UploadQueue({ transport, concurrency, onAccepted: (item) => accepted.forEach((l) => l(item)) }) };
+  }
+  const { queue, accepted } = shared;
+  const latest = useRef(onAccepted);
+  latest.current = onAccepted;
+  useEffect(() => {
+    const listener = (item: UploadItem) => latest.current(item);
+    accepted.add(listener);
+    return () => void accepted.delete(listener);
+  }, [accepted]);
+  const items = useSyncExternalStore(queue.subscribe, queue.getSnapshot, queue.getSnapshot);
+  const busy = items.some((i) => i.state === "queued" || i.state === "uploading" || i.state === "waiting");
+  useEffect(() => {
+    if (!busy) return;
+    // Leaving the page (not the gallery) would drop the files still to send: ask first.
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [busy]);
+  return { queue, items };
+}
+
+/** Refusals a retry cannot fix: the file itself has to change. */
+const FINAL = new Set([413, 415]);
+
+function stateText(item: UploadItem, now: number): string {
+  switch (item.state) {
+    case "queued":
+      return "Waiting to upload";
+    case "uploading":
+      return item.total ? `Uploading ${Math.round((item.loaded / item.total) * 100)}%` : "Uploading";
+    case "waiting": {
+      const seconds = Math.max(0, Math.ceil(((item.retryAt ?? now) - now) / 1000));
+      return item.error?.status === 429 ? `Rate limited: retrying in ${seconds} s` : `Retrying in ${seconds} s`;
+    }
+    case "done":
+      return "Uploaded";
+    case "failed":
+      return "Failed";
+    case "cancelled":
+      return "Cancelled";
+  }
+}
+
+function UploadRow({ item, queue, now }: { item: UploadItem; queue: UploadQueue; now: number }) {
+  const percent = item.total ? Math.round((item.loaded / item.total) * 100) : 0;
+  const barColour =
+    item.state === "failed" ? "bg-red-600" : item.state === "done" ? "bg-emerald-600" : item.state === "waiting" ? "bg-amber-500" : "bg-accent-600";
+  return (
+    <li
+      className="animate-[fotoai-enter_160ms_ease-out] rounded-md border border-zinc-200 p-2.5 dark:border-zinc-800"
+      data-testid="upload-row"
+      data-state={item.state}
+    >
+      <div className="flex items-center gap-2 text-sm">
+        <span className="min-w-0 flex-1 truncate font-medium" title={item.name}>
+          {item.name}
+        </span>
+        <span className="shrink-0 text-zinc-600 dark:text-zinc-400">{formatBytes(item.size)}</span>
+      </div>
+      <div
+        role="progressbar"
+        aria-label={`Upload of ${item.name}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={item.state === "done" ? 100 : percent}
+        className="mt-1.5 h-1.5 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800"
+      >
+        <div className={`h-full ${barColour} transition-[width]`} style={{ width: `${item.state === "done" ? 100 : percent}%` }} />
+      </div>
+      <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+        <span className={item.state === "failed" ? "font-medium text-red-700 dark:text-red-400" : "text-zinc-700 dark:text-zinc-300"}>
+          {stateText(item, now)}
+        </span>
+        {item.error && (item.state === "failed" || item.state === "waiting") ? (
+          <span className="text-zinc-800 dark:text-zinc-200" data-testid="upload-error">
+            {item.error.message}
+            {item.state === "failed" && item.error.advice ? ` ${item.error.advice}` : ""}
+          </span>
+        ) : null}
+        {(item.state === "failed" && !FINAL.has(item.error?.status ?? 0)) || item.state === "cancelled" ? (
+          <button type="button" className="underline" onClick={() => queue.retry(item.id)}>
+            Retry<span className="sr-only"> {item.name}</span>
+          </button>
+        ) : null}
+        {item.state === "queued" || item.state === "uploading" || item.state === "waiting" ? (
+          <button type="button" className="underline" onClick={() => queue.cancel(item.id)}>
+            Cancel<span className="sr-only"> {item.name}</span>
+          </button>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+export function UploadPanel({ queue, items }: { queue: UploadQueue; items: readonly UploadItem[] }) {
+  const fileInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+  const [now, setNow] = useState(() => Date.now());
+  const summary = queueSummary(items);
+  const waiting = summary.waiting > 0;
+
+  useEffect(() => {
+    // React has no typed prop for it; the attribute makes the picker choose a whole folder.
+    folderInput.current?.setAttribute("webkitdirectory", "");
+  }, []);
+  useEffect(() => {
+    if (!waiting) return;
+    const t = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(t);
+  }, [waiting]);
+
+  const finished = summary.done + summary.failed + summary.cancelled;
+  return (
+    <section aria-labelledby="upload-heading" className="mb-4">
+      <h2 id="upload-heading" className="sr-only">
+        Upload photos
+      </h2>
+      <div
+        data-testid="dropzone"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={async (e) => {
+          e.preventDefault();
+          setOver(false);
+          queue.add(await filesFromDrop(e.dataTransfer));
+        }}
+        className={`flex flex-col items-center gap-2 rounded-xl border-2 border-dashed p-5 text-center sm:flex-row sm:text-left ${
+          over ? "border-accent-500 bg-accent-300/20" : "border-zinc-300 dark:border-zinc-700"
+        }`}
+      >
+        <p className="flex-1 text-sm text-zinc-700 dark:text-zinc-300">
+          <span className="font-medium text-zinc-900 dark:text-zinc-100">Drop photos or a folder here.</span> JPEG, PNG,
+          WebP, TIFF, HEIC and camera RAW are tagged and enhanced automatically.
+        </p>
+        <div className="flex gap-2">
+          <button
+            type="button"
+            onClick={() => fileInput.current?.click()}
+            className="rounded-md bg-accent-600 px-3 py-2 text-sm font-medium text-white hover:bg-accent-500"
+          >
+            Choose photos
+          </button>
+          <button
+            type="button"
+            onClick={() => folderInput.current?.click()}
+            className="rounded-md border border-zinc-300 px-3 py-2 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+          >
+            Choose folder
+          </button>
+        </div>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          accept="image/*,.dng,.cr2,.cr3,.nef,.arw,.orf,.rw2,.raf,.heic,.heif"
+          className="sr-only"
+          tabIndex={-1}
+          aria-label="Photo files to upload"
+          data-testid="file-input"
+          onChange={(e) => {
+            queue.add([...(e.target.files ?? [])]);
+            e.target.value = "";
+          }}
+        />
+        <input
+          ref={folderInput}
+          type="file"
+          multiple
+          className="sr-only"
+          tabIndex={-1}
+          aria-label="Folder of photos to upload"
+          onChange={(e) => {
+            queue.add(photosFromFolder(e.target.files ?? []));
+            e.target.value = "";
+          }}
+        />
+      </div>
+      {items.length ? (
+        <div className="mt-3">
+          <div className="mb-2 flex items-center gap-3 text-sm">
+            <p aria-live="polite" className="flex-1 text-zinc-700 dark:text-zinc-300">
+              {summary.uploading + summary.queued + summary.waiting} uploading or waiting · {summary.done} uploaded
+              {summary.failed ? ` · ${summary.failed} failed` : ""}
+            </p>
+            {finished ? (
+              <button type="button" className="underline" onClick={() => queue.clearFinished()}>
+                Clear finished
+              </button>
+            ) : null}
+          </div>
+          <ul className="grid items-start gap-2 sm:grid-cols-2 lg:grid-cols-3" aria-label="Uploads">
+            {items.map((item) => (
+              <UploadRow key={item.id} item={item} queue={queue} now={now} />
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </section>
+  );
+}

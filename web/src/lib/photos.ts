@@ -1,0 +1,143 @@
+/**
+ * The gateway's photo resources (DESIGN.md §3) as TypeScript types, with the small pure
+ * questions the screens ask about them.
+ */
+
+export type PhotoStatus = "processing" | "ready" | "rejected";
+export type StageState = "pending" | "done" | "failed";
+
+export interface Tag {
+  label: string;
+  score: number;
+  source: string;
+}
+
+export interface PhotoSummary {
+  id: string;
+  status: PhotoStatus;
+  file_name: string | null;
+  content_type: string | null;
+  size: number;
+  sha256: string;
+  created_at: string;
+  taken_at: string | null;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  camera: string | null;
+  stages: { ingest: StageState; enhance: StageState; tagging: StageState };
+  duplicate_of: string | null;
+  tags: Tag[];
+  thumb_url: string | null;
+  rejection: { reason: string; message: string } | null;
+}
+
+export interface PhotoPage {
+  items: PhotoSummary[];
+  next_cursor: string | null;
+}
+
+export interface SearchResult {
+  items: PhotoSummary[];
+  mode: "text" | "semantic" | "hybrid";
+}
+
+export interface Rendition {
+  name: string;
+  width: number;
+  height: number;
+  bytes: number;
+  mime: string;
+  url: string;
+}
+
+export interface PhotoDetail extends PhotoSummary {
+  metadata: {
+    taken_at: string | null;
+    camera_make: string | null;
+    camera_model: string | null;
+    lens: string | null;
+    exposure_time: number | string | null;
+    f_number: number | null;
+    iso: number | null;
+    focal_length: number | null;
+    gps: { lat: number; lon: number; alt: number | null } | null;
+  } | null;
+  faces: { box: [number, number, number, number]; score: number }[];
+  quality: { blurry?: boolean; dark?: boolean; overexposed?: boolean; low_resolution?: boolean } | null;
+  colors: { hex: string; fraction: number }[];
+  enhancement: {
+    operations: { name: string; params: Record<string, unknown> }[];
+    quality_before: Record<string, unknown>;
+    quality_after: Record<string, unknown>;
+    device: string;
+    duration_ms: number;
+  } | null;
+  renditions: Rendition[];
+  timeline: { stage: string; event: string; at: string }[];
+}
+
+export interface UploadAccepted {
+  id: string;
+  status: string;
+  sha256: string;
+  size: number;
+}
+
+export function rendition(detail: PhotoDetail, name: string): Rendition | undefined {
+  return detail.renditions?.find((r) => r.name === name);
+}
+
+/** The most useful alt text we can give without seeing the picture: its tags, then its name. */
+export function altText(photo: Pick<PhotoSummary, "file_name" | "tags" | "status">): string {
+  const name = photo.file_name || "Untitled photo";
+  const labels = [...(photo.tags ?? [])]
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 3)
+    .map((t) => t.label);
+  return labels.length ? `${name}: ${labels.join(", ")}` : name;
+}
+
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return "";
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KB", "MB", "GB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value >= 10 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}
+
+export interface AnnotatedPhoto {
+  photo: PhotoSummary;
+  /** How many photos in view are duplicates of this one. */
+  duplicateCount: number;
+  /** True when this photo is a duplicate of another (in view or not). */
+  isDuplicate: boolean;
+}
+
+/** Marks duplicates and counts them on their original, for the photos currently loaded. */
+export function annotateDuplicates(items: PhotoSummary[]): AnnotatedPhoto[] {
+  const counts = new Map<string, number>();
+  for (const p of items) {
+    if (p.duplicate_of) counts.set(p.duplicate_of, (counts.get(p.duplicate_of) ?? 0) + 1);
+  }
+  return items.map((photo) => ({
+    photo,
+    duplicateCount: counts.get(photo.id) ?? 0,
+    isDuplicate: photo.duplicate_of != null,
+  }));
+}
+
+/**
+ * Polling period for a list or a photo: fast while anything is still being processed; otherwise
+ * slow, only so the presigned image URLs (minutes-long) are renewed before they expire.
+ */
+export function pollIntervalFor(pages: PhotoPage[] | PhotoSummary[] | undefined, activeMs = 2000, idleMs = 240_000): number {
+  if (!pages) return 0;
+  const items: PhotoSummary[] = pages.flatMap((p) => ("items" in p ? p.items : [p]));
+  return items.some((p) => p.status === "processing") ? activeMs : idleMs;
+}

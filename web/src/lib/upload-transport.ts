@@ -1,0 +1,32 @@
+/**
+ * The browser transport for the upload queue: XMLHttpRequest, because it reports upload
+ * progress, posting multipart `file` to the gateway through the web app's proxy.
+ */
+
+import type { TransportRequest, TransportResult } from "./upload-queue";
+import { API_PREFIX } from "./api";
+import { readSession } from "./session";
+
+export function xhrTransport(request: TransportRequest): Promise<TransportResult> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `${API_PREFIX}/v1/photos`);
+    const session = readSession();
+    if (session) xhr.setRequestHeader("Authorization", `Bearer ${session.accessToken}`);
+    xhr.setRequestHeader("Idempotency-Key", request.idempotencyKey);
+    xhr.setRequestHeader("Accept", "application/json, application/problem+json");
+    xhr.upload.onprogress = (e) => request.onProgress(e.loaded, e.lengthComputable ? e.total : request.file.size);
+    xhr.onload = () =>
+      resolve({
+        status: xhr.status,
+        body: xhr.responseText,
+        header: (name) => xhr.getResponseHeader(name),
+      });
+    xhr.onerror = () => reject(new Error("network error"));
+    xhr.onabort = () => reject(new DOMException("aborted", "AbortError"));
+    request.signal.addEventListener("abort", () => xhr.abort(), { once: true });
+    const form = new FormData();
+    form.append("file", request.file, request.file.name);
+    xhr.send(form);
+  });
+}

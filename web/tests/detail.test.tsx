@@ -1,0 +1,148 @@
+/** Photo detail: face boxes, before/after slider, panels, rejected and missing photos, delete confirmation. */
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { SWRConfig } from "swr";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { BeforeAfter } from "@/components/before-after";
+import { boxStyle, FaceBoxes } from "@/components/face-boxes";
+import { PhotoDetailScreen } from "@/components/photo-detail-screen";
+import type { PhotoDetail } from "@/lib/photos";
+import { clearSession, saveSession } from "@/lib/session";
+import { fakeGateway, json, navigation, problem, summary } from "./mocks";
+
+vi.mock("next/navigation", () => ({
+  useRouter: () => ({ replace: navigation.replace, push: navigation.push }),
+  useSearchParams: () => navigation.params,
+  usePathname: () => "/photos/p1",
+}));
+
+function detail(over: Partial<PhotoDetail> = {}): PhotoDetail {
+  return {
+    ...summary({ id: "p1", file_name: "astronaut.png", width: 512, height: 512, tags: [{ label: "person", score: 0.42, source: "clip" }, { label: "space suit", score: 0.91, source: "efficientnet" }] }),
+    metadata: {
+      taken_at: "2024-06-01T12:00:00Z", camera_make: "Canon", camera_model: "EOS R5", lens: "RF 24-70", exposure_time: 0.004,
+      f_number: 2.8, iso: 200, focal_length: 35, gps: { lat: 48.8584, lon: 2.2945, alt: 35 },
+    },
+    faces: [{ box: [0.4, 0.1, 0.2, 0.25], score: 0.93 }],
+    quality: { blurry: false, dark: true, overexposed: false, low_resolution: false },
+    colors: [{ hex: "#112233", fraction: 0.4 }],
+    enhancement: { operations: [{ name: "white_balance", params: {} }], quality_before: {}, quality_after: {}, device: "cpu", duration_ms: 120 },
+    renditions: [
+      { name: "display", width: 512, height: 512, bytes: 1, mime: "image/jpeg", url: "https://s3.test/display.jpg" },
+      { name: "enhanced", width: 512, height: 512, bytes: 1, mime: "image/jpeg", url: "https://s3.test/enhanced.jpg" },
+    ],
+    timeline: [{ stage: "ingest", event: "ingested", at: "2026-01-01T00:00:01Z" }],
+    ...over,
+  };
+}
+
+function renderDetail() {
+  return render(
+    <SWRConfig value={{ provider: () => new Map(), dedupingInterval: 0 }}>
+      <PhotoDetailScreen id="p1" />
+    </SWRConfig>,
+  );
+}
+
+beforeEach(() => {
+  navigation.push.mockReset();
+  saveSession({ accessToken: "tok", user: "alice", expiresAt: Date.now() + 3_600_000, mode: "local" });
+});
+afterEach(() => {
+  clearSession();
+  vi.unstubAllGlobals();
+});
+
+describe("face boxes", () => {
+  it("places boxes in percentages of the image and clips them to it", () => {
+    expect(boxStyle([0.25, 0.5, 0.1, 0.2])).toEqual({ left: "25%", top: "50%", width: "10%", height: "20%" });
+    const clipped = boxStyle([0.9, -0.1, 0.5, 0.3]);
+    expect(clipped.left).toBe("90%");
+    expect(clipped.top).toBe("0%");
+    expect(parseFloat(clipped.width)).toBeCloseTo(10);
+    render(<FaceBoxes faces={[{ box: [0.1, 0.2, 0.3, 0.4], score: 0.876 }, { box: [0.5, 0.5, 0.1, 0.1], score: 0.5 }]} />);
+    const boxes = screen.getAllByTestId("face-box");
+    expect(boxes).toHaveLength(2);
+    expect(boxes[0].style.left).toBe("10%");
+    expect(boxes[0].style.height).toBe("40%");
+    expect(boxes[0]).toHaveTextContent("Face 1 · 88%");
+  });
+});
+
+describe("before/after slider", () => {
+  it("moves the divide with the keyboard", async () => {
+    render(<BeforeAfter before="b.jpg" after="a.jpg" alt="cat" aspect={1.5} />);
+    const thumb = screen.getByRole("slider", { name: "Before and after divider" });
+    const layer = screen.getByTestId("before-layer");
+    expect(layer.style.clipPath).toBe("inset(0 50% 0 0)");
+    thumb.focus();
+    fireEvent.keyDown(thumb, { key: "ArrowRight" });
+    fireEvent.keyDown(thumb, { key: "ArrowRight" });
+    expect(layer.style.clipPath).toBe("inset(0 48% 0 0)");
+    fireEvent.keyDown(thumb, { key: "Home" });
+    expect(layer.style.clipPath).toBe("inset(0 100% 0 0)");
+    expect(thumb).toHaveAttribute("aria-valuenow", "0");
+    expect(screen.getByAltText("cat, enhanced")).toHaveAttribute("src", "a.jpg");
+    expect(screen.getByAltText("cat, before enhancement")).toHaveAttribute("src", "b.jpg");
+  });
+});
+
+describe("photo detail", () => {
+  it("shows the display rendition with faces, the slider, tags by score, EXIF and GPS", async () => {
+    fakeGateway({ "GET /api/v1/photos/p1": () => json(detail()) });
+    renderDetail();
+    expect(await screen.findByRole("heading", { name: "astronaut.png" })).toBeInTheDocument();
+    expect(screen.getByAltText("astronaut.png: space suit, person")).toHaveAttribute("src", "https://s3.test/display.jpg");
+    expect(screen.getAllByTestId("face-box")).toHaveLength(1);
+    expect(screen.getByText("1 face found")).toBeInTheDocument();
+    await userEvent.setup().click(screen.getByLabelText("Show face boxes"));
+    expect(screen.queryByTestId("face-box")).not.toBeInTheDocument();
+    expect(screen.getByRole("slider", { name: "Before and after divider" })).toBeInTheDocument();
+    const tags = within(screen.getByTestId("tag-list")).getAllByRole("listitem");
+    expect(tags[0]).toHaveTextContent("space suit91% confidence · efficientnet");
+    expect(tags[1]).toHaveTextContent("person42%");
+    const exif = screen.getByTestId("exif");
+    expect(exif).toHaveTextContent("Canon EOS R5");
+    expect(exif).toHaveTextContent("1/250 s");
+    expect(exif).toHaveTextContent("f/2.8");
+    expect(screen.getByTestId("gps")).toHaveTextContent("48.85840, 2.29450 · 35 m");
+    expect(screen.getByText(/Flags: Dark/)).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Download original" })).toHaveAttribute("href", "/api/v1/photos/p1/content?rendition=original&download=true");
+    expect(screen.getByTestId("stages").querySelector('[data-stage="ingest"]')).toHaveAttribute("data-state", "done");
+  });
+
+  it("explains a rejected photo and offers no slider", async () => {
+    fakeGateway({
+      "GET /api/v1/photos/p1": () =>
+        json(detail({ status: "rejected", renditions: [], faces: [], enhancement: null, stages: { ingest: "failed", enhance: "pending", tagging: "pending" }, rejection: { reason: "corrupt", message: "The JPEG data ends early" } })),
+    });
+    renderDetail();
+    expect(await screen.findByTestId("rejection")).toHaveTextContent("Rejected (corrupt): The JPEG data ends early");
+    expect(screen.getByText("Rejected photos are not enhanced.")).toBeInTheDocument();
+    expect(screen.queryByRole("slider")).not.toBeInTheDocument();
+  });
+
+  it("says a missing or foreign photo does not exist", async () => {
+    fakeGateway({ "GET /api/v1/photos/p1": () => problem(404, "Photo p1 not found", "Not Found") });
+    renderDetail();
+    expect(await screen.findByRole("alert")).toHaveTextContent("Photo p1 not found");
+  });
+
+  it("deletes only after confirmation, then returns to the gallery", async () => {
+    const { calls } = fakeGateway({
+      "GET /api/v1/photos/p1": () => json(detail()),
+      "DELETE /api/v1/photos/p1": () => new Response(null, { status: 202 }),
+    });
+    renderDetail();
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Delete" }));
+    const dialog = await screen.findByRole("alertdialog");
+    expect(dialog).toHaveTextContent("Delete this photo?");
+    await user.click(within(dialog).getByRole("button", { name: "Keep it" }));
+    expect(calls.some((c) => c.init?.method === "DELETE")).toBe(false);
+    await user.click(screen.getByRole("button", { name: "Delete" }));
+    await user.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Delete photo" }));
+    await waitFor(() => expect(navigation.push).toHaveBeenCalledWith("/"));
+    expect(calls.filter((c) => c.init?.method === "DELETE")).toHaveLength(1);
+  });
+});

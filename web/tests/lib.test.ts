@@ -1,0 +1,202 @@
+/** Pure modules: problem details, Retry-After, gallery queries, duplicates, proxy headers, auth config, dropped files, grid. */
+import { describe, expect, it, vi } from "vitest";
+import { authConfigFromEnv } from "@/lib/auth-config";
+import { filesFromDrop, photosFromFolder } from "@/lib/dropped-files";
+import { filtersFromParams, filtersToParams, listPath, searchPath } from "@/lib/gallery-query";
+import { safeNext } from "@/lib/oidc";
+import { altText, annotateDuplicates, pollIntervalFor, type PhotoSummary } from "@/lib/photos";
+import { adviceFor, describeProblem, parseProblem } from "@/lib/problem";
+import { downstreamResponseHeaders, isProxiedPath, rewriteLocation, upstreamRequestHeaders } from "@/lib/proxy-headers";
+import { backoffMs, parseRetryAfter, retryDelayMs } from "@/lib/retry-after";
+
+export function summary(over: Partial<PhotoSummary> = {}): PhotoSummary {
+  return {
+    id: "p1", status: "ready", file_name: "a.jpg", content_type: "image/jpeg", size: 10, sha256: "x",
+    created_at: "2026-01-01T00:00:00Z", taken_at: null, width: 10, height: 10, format: "jpeg", camera: null,
+    stages: { ingest: "done", enhance: "done", tagging: "done" }, duplicate_of: null, tags: [], thumb_url: null,
+    rejection: null, ...over,
+  };
+}
+
+describe("problem details", () => {
+  it("keeps the server's detail and words the common statuses", () => {
+    const p = parseProblem(415, JSON.stringify({ type: "https://fotoai/unsupported", title: "Unsupported Media Type", status: 415, detail: "text/plain is not an image" }));
+    expect(p).toEqual({ type: "https://fotoai/unsupported", title: "Unsupported Media Type", status: 415, detail: "text/plain is not an image" });
+    expect(describeProblem(p)).toBe("text/plain is not an image.");
+    expect(describeProblem(parseProblem(415, '{"status":415,"detail":"this looks like text, not an image"}'))).toBe("This looks like text, not an image.");
+    expect(describeProblem(parseProblem(413, '{"status":413,"detail":"Too big (60 MB)"}'))).toBe("Too big (60 MB)");
+    expect(describeProblem(parseProblem(413, ""))).toMatch(/larger than FotoAI accepts/);
+    expect(describeProblem(parseProblem(502, "<html>Bad gateway</html>"))).toMatch(/problem answering/);
+    expect(adviceFor(parseProblem(0, ""))).toMatch(/stack is running/);
+  });
+  it("reads FastAPI's plain and validation error shapes", () => {
+    expect(parseProblem(404, '{"detail":"Not Found"}').detail).toBe("Not Found");
+    expect(parseProblem(422, '{"detail":[{"msg":"field required"},{"msg":"bad limit"}]}').detail).toBe("field required; bad limit");
+  });
+});
+
+describe("Retry-After", () => {
+  it("parses seconds and HTTP dates, ignores junk", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    expect(parseRetryAfter("5", now)).toBe(5000);
+    expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:10 GMT", now)).toBe(10_000);
+    expect(parseRetryAfter("Wed, 31 Dec 2025 00:00:00 GMT", now)).toBe(0);
+    expect(parseRetryAfter("soon", now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
+  });
+  it("falls back to capped exponential backoff and caps absurd waits", () => {
+    expect([1, 2, 3, 10].map((a) => backoffMs(a))).toEqual([1000, 2000, 4000, 30_000]);
+    expect(retryDelayMs("99999", 1, 0)).toBe(120_000);
+    expect(retryDelayMs(null, 2, 0)).toBe(2000);
+  });
+});
+
+describe("gallery queries", () => {
+  it("round-trips filters through the page URL and drops invalid values", () => {
+    const f = filtersFromParams(new URLSearchParams("tag=cat&status=ready&from=2024-01-01&to=bogus&camera=Canon&q=%20"));
+    expect(f).toEqual({ q: "", tag: "cat", status: "ready", from: "2024-01-01", to: "", camera: "Canon" });
+    expect(filtersToParams(f).toString()).toBe("tag=cat&status=ready&from=2024-01-01&camera=Canon");
+    expect(filtersFromParams(new URLSearchParams("status=deleted")).status).toBe("");
+  });
+  it("builds the gateway list path with an exclusive end date and the cursor", () => {
+    const path = listPath({ q: "", tag: "cat", status: "", from: "2024-01-01", to: "2024-01-31", camera: "" }, "abc", 20);
+    const params = new URL(path, "http://x").searchParams;
+    expect(path.startsWith("/v1/photos?")).toBe(true);
+    expect(Object.fromEntries(params)).toEqual({
+      limit: "20", cursor: "abc", tag: "cat", taken_after: "2024-01-01T00:00:00Z", taken_before: "2024-02-01T00:00:00Z",
+    });
+    expect(searchPath(" red car ")).toBe("/v1/search?q=red+car&limit=100");
+  });
+});
+
+describe("photos", () => {
+  it("marks duplicates and counts them on the original", () => {
+    const out = annotateDuplicates([summary({ id: "a" }), summary({ id: "b", duplicate_of: "a" }), summary({ id: "c", duplicate_of: "a" })]);
+    expect(out.map((o) => [o.photo.id, o.duplicateCount, o.isDuplicate])).toEqual([["a", 2, false], ["b", 0, true], ["c", 0, true]]);
+  });
+  it("polls fast only while something is processing, slowly otherwise to renew image URLs", () => {
+    expect(pollIntervalFor([{ items: [summary()], next_cursor: null }])).toBe(240_000);
+    expect(pollIntervalFor([{ items: [summary(), summary({ status: "processing" })], next_cursor: null }])).toBe(2000);
+    expect(pollIntervalFor(undefined)).toBe(0);
+  });
+  it("writes alt text from the best tags", () => {
+    const tags = [{ label: "cup", score: 0.2, source: "m" }, { label: "espresso", score: 0.9, source: "m" }, { label: "table", score: 0.5, source: "m" }, { label: "x", score: 0.1, source: "m" }];
+    expect(altText(summary({ file_name: "coffee.png", tags }))).toBe("coffee.png: espresso, table, cup");
+    expect(altText(summary({ file_name: null }))).toBe("Untitled photo");
+  });
+});
+
+describe("proxy headers", () => {
+  it("forwards only the API's headers and uses the cookie only for content GETs", () => {
+    const h = new Headers({ authorization: "Bearer t", "idempotency-key": "k", "content-type": "image/png", cookie: "fotoai_token=c", "x-evil": "1" });
+    const up = upstreamRequestHeaders(h, "POST", "v1/photos");
+    expect([...up.keys()].sort()).toEqual(["authorization", "content-type", "idempotency-key"]);
+    expect(upstreamRequestHeaders(new Headers({ "content-length": "12" }), "POST", "v1/photos").get("content-length")).toBe("12");
+    const cookieOnly = new Headers({ cookie: "a=b; fotoai_token=tok%20en" });
+    expect(upstreamRequestHeaders(cookieOnly, "GET", "v1/photos/p1/content").get("authorization")).toBe("Bearer tok en");
+    expect(upstreamRequestHeaders(cookieOnly, "DELETE", "v1/photos/p1").get("authorization")).toBeNull();
+    expect(upstreamRequestHeaders(cookieOnly, "GET", "v1/photos").get("authorization")).toBeNull();
+  });
+  it("passes rate-limit headers back and rewrites gateway locations", () => {
+    const down = downstreamResponseHeaders(
+      new Headers({ "retry-after": "3", "ratelimit-remaining": "0", "content-encoding": "gzip", location: "http://gw:8000/v1/photos/p1" }),
+      "http://gw:8000/",
+    );
+    expect(down.get("retry-after")).toBe("3");
+    expect(down.get("ratelimit-remaining")).toBe("0");
+    expect(down.get("content-encoding")).toBeNull();
+    expect(down.get("location")).toBe("/api/v1/photos/p1");
+    expect(rewriteLocation("http://s3:9000/bucket/key?X-Amz-Signature=1", "http://gw:8000")).toBe("http://s3:9000/bucket/key?X-Amz-Signature=1");
+    expect(isProxiedPath("v1/photos")).toBe(true);
+    expect(isProxiedPath("metrics")).toBe(false);
+    expect(isProxiedPath("v1/../metrics")).toBe(false);
+  });
+});
+
+describe("sign-in configuration", () => {
+  it("offers OIDC only when configured, local otherwise", () => {
+    expect(authConfigFromEnv({}).mode).toBe("local");
+    expect(authConfigFromEnv({ FOTOAI_OIDC_ISSUER: "https://id.example", FOTOAI_OIDC_CLIENT_ID: "web" })).toMatchObject({ mode: "oidc", issuer: "https://id.example", clientId: "web" });
+    expect(authConfigFromEnv({ FOTOAI_WEB_AUTH_MODE: "oidc" }).mode).toBe("oidc");
+  });
+  it("only follows same-site next paths", () => {
+    expect(safeNext("/photos/1")).toBe("/photos/1");
+    expect(safeNext("//evil.example")).toBe("/");
+    expect(safeNext("https://evil.example")).toBe("/");
+  });
+});
+
+describe("dropped files", () => {
+  it("keeps photos from a folder and skips hidden and sidecar files", () => {
+    const files = ["a.JPG", "b.cr2", ".DS_Store", "notes.txt", "c.xmp"].map((n) => new File(["x"], n));
+    expect(photosFromFolder(files).map((f) => f.name)).toEqual(["a.JPG", "b.cr2"]);
+  });
+  it("walks dropped folders in batches", async () => {
+    const fileEntry = (name: string) => ({ isFile: true, isDirectory: false, name, file: (ok: (f: File) => void) => ok(new File(["x"], name)) });
+    const batches = [[fileEntry("1.jpg"), fileEntry("readme.txt")], [fileEntry("2.png")], []];
+    const dir = { isFile: false, isDirectory: true, name: "trip", createReader: () => ({ readEntries: (ok: (e: unknown[]) => void) => ok(batches.shift()!) }) };
+    const loose = new File(["x"], "loose.txt");
+    const items = [
+      { kind: "file", webkitGetAsEntry: () => dir, getAsFile: () => null },
+      { kind: "file", webkitGetAsEntry: () => ({ isFile: true, isDirectory: false, name: "loose.txt" }), getAsFile: () => loose },
+    ];
+    const files = await filesFromDrop({ items, files: [] } as unknown as DataTransfer);
+    expect(files.map((f) => f.name)).toEqual(["1.jpg", "2.png", "loose.txt"]);
+  });
+});
+
+describe("deleted photos", () => {
+  it("hides a just-deleted photo from lists until the catalog has caught up", async () => {
+    const { markDeleted, withoutDeleted, isDeleted } = await import("@/lib/deleted-photos");
+    const items = [{ id: "keep" }, { id: "gone" }];
+    markDeleted("gone", 1_000);
+    expect(withoutDeleted(items, 2_000).map((p) => p.id)).toEqual(["keep"]);
+    // After the grace period the id is forgotten: the catalog is the source of truth again.
+    expect(isDeleted("gone", 1_000 + 11 * 60 * 1000)).toBe(false);
+    expect(withoutDeleted(items, 1_000 + 11 * 60 * 1000)).toHaveLength(2);
+  });
+});
+
+describe("grid layout and keyboard moves", async () => {
+  const { gridLayout, nextIndex } = await import("@/components/photo-grid");
+  it("fits as many columns as the width allows, never fewer than two", () => {
+    expect(gridLayout(1248)).toEqual({ columns: 7, tile: 168 });
+    expect(gridLayout(343).columns).toBe(2);
+    expect(gridLayout(100).columns).toBe(2);
+  });
+  it("moves by one tile sideways and by a row up and down, stopping at the edges", () => {
+    expect(nextIndex("ArrowRight", 3, 4, 10)).toBe(4);
+    expect(nextIndex("ArrowDown", 3, 4, 10)).toBe(7);
+    expect(nextIndex("ArrowDown", 7, 4, 10)).toBeNull();
+    expect(nextIndex("ArrowUp", 2, 4, 10)).toBeNull();
+    expect(nextIndex("ArrowLeft", 0, 4, 10)).toBeNull();
+    expect(nextIndex("End", 0, 4, 10)).toBe(9);
+    expect(nextIndex("Home", 9, 4, 10)).toBe(0);
+    expect(nextIndex("a", 1, 4, 10)).toBeNull();
+  });
+});
+
+describe("early first-page script", () => {
+  it("fetches the default first page with the stored token and warms the first thumbnails", async () => {
+    const { earlyFetchScript, FIRST_PAGE_PATH } = await import("@/lib/gallery-query");
+    const { saveSession, clearSession } = await import("@/lib/session");
+    saveSession({ accessToken: "tok", user: "u", expiresAt: Date.now() + 60_000, mode: "local" });
+    const page = { items: [{ thumb_url: "https://s3.test/t1.jpg" }, { thumb_url: null }], next_cursor: null };
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify(page), { status: 200 }));
+    vi.stubGlobal("fetch", fetchMock);
+    const created: string[] = [];
+    vi.stubGlobal("Image", class { decoding = ""; set src(v: string) { created.push(v); } });
+    try {
+      new Function(earlyFetchScript())();
+      const early = (window as Window & { __fotoaiFirstPage?: { path: string; response: Promise<Response> } }).__fotoaiFirstPage!;
+      expect(early.path).toBe(FIRST_PAGE_PATH);
+      expect(fetchMock).toHaveBeenCalledWith("/api" + FIRST_PAGE_PATH, expect.objectContaining({ headers: expect.objectContaining({ authorization: "Bearer tok" }) }));
+      expect(await (await early.response).json()).toEqual(page);
+      await vi.waitFor(() => expect(created).toEqual(["https://s3.test/t1.jpg"]));
+    } finally {
+      clearSession();
+      vi.unstubAllGlobals();
+      delete (window as Window & { __fotoaiFirstPage?: unknown }).__fotoaiFirstPage;
+    }
+  });
+});

@@ -1,0 +1,82 @@
+/** Upload panel: per-file progress and states, worded errors, automatic and manual retry. */
+import { act, render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { UploadPanel, useUploadQueue } from "@/components/upload-panel";
+import type { TransportRequest, TransportResult, UploadTransport } from "@/lib/upload-queue";
+
+function Harness({ transport, onAccepted = () => {} }: { transport: UploadTransport; onAccepted?: () => void }) {
+  const { queue, items } = useUploadQueue(transport, onAccepted, 2);
+  return <UploadPanel queue={queue} items={items} />;
+}
+
+const answer = (status: number, body: unknown, headers: Record<string, string> = {}): TransportResult => ({
+  status,
+  body: JSON.stringify(body),
+  header: (n) => headers[n.toLowerCase()] ?? null,
+});
+
+afterEach(() => vi.useRealTimers());
+
+describe("upload panel", () => {
+  it("uploads picked files, shows progress, and explains 413 and 415 in words", async () => {
+    const pending: Record<string, (r: TransportResult) => void> = {};
+    const transport = vi.fn((req: TransportRequest) => new Promise<TransportResult>((res) => {
+      pending[req.file.name] = res;
+      req.onProgress(req.file.size / 2, req.file.size);
+    }));
+    const accepted = vi.fn();
+    render(<Harness transport={transport} onAccepted={accepted} />);
+    const files = ["cat.jpg", "huge.tif", "notes.jpg"].map((n) => new File([new Uint8Array(100)], n, { type: "image/jpeg" }));
+    await userEvent.setup().upload(screen.getByTestId("file-input"), files);
+
+    const rows = () => screen.getAllByTestId("upload-row");
+    expect(rows()).toHaveLength(3);
+    // Concurrency 2: the third waits for a free slot.
+    expect(transport).toHaveBeenCalledTimes(2);
+    expect(within(rows()[0]).getByRole("progressbar", { name: "Upload of cat.jpg" })).toHaveAttribute("aria-valuenow", "50");
+    expect(within(rows()[2]).getByText("Waiting to upload")).toBeInTheDocument();
+
+    await act(async () => pending["cat.jpg"](answer(202, { id: "p1", status: "processing", sha256: "s", size: 100 })));
+    expect(within(rows()[0]).getByText("Uploaded")).toBeInTheDocument();
+    expect(accepted).toHaveBeenCalledTimes(1);
+    expect(transport).toHaveBeenCalledTimes(3);
+
+    await act(async () => pending["huge.tif"](answer(413, { type: "about:blank", title: "Content Too Large", status: 413, detail: "huge.tif is 60 MB; the limit is 50 MB." })));
+    await act(async () => pending["notes.jpg"](answer(415, { type: "about:blank", title: "Unsupported Media Type", status: 415, detail: "This is not an image file." })));
+    expect(within(rows()[1]).getByTestId("upload-error")).toHaveTextContent("huge.tif is 60 MB; the limit is 50 MB. Pick a smaller file");
+    expect(within(rows()[2]).getByTestId("upload-error")).toHaveTextContent("This is not an image file. Use a JPEG, PNG, WebP, TIFF, HEIC or camera RAW file.");
+    expect(rows()[2]).toHaveAttribute("data-state", "failed");
+    // The same bytes would be refused again: no retry is offered for 413/415.
+    expect(within(rows()[2]).queryByRole("button", { name: /Retry/ })).not.toBeInTheDocument();
+    expect(screen.getByText(/1 uploaded · 2 failed/)).toBeInTheDocument();
+  });
+
+  it("shows a rate-limited file counting down and retries it on its own", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    let n = 0;
+    const transport = vi.fn(async () => (++n === 1 ? answer(429, { title: "Too Many Requests", status: 429 }, { "retry-after": "2" }) : answer(202, { id: "p1" })));
+    render(<Harness transport={transport} />);
+    await userEvent.setup({ advanceTimers: vi.advanceTimersByTime }).upload(screen.getByTestId("file-input"), [new File(["x"], "a.jpg", { type: "image/jpeg" })]);
+    expect(await screen.findByText(/Rate limited: retrying in 2 s/)).toBeInTheDocument();
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(2100);
+    });
+    expect(transport).toHaveBeenCalledTimes(2);
+    expect(screen.getByTestId("upload-row")).toHaveAttribute("data-state", "done");
+  });
+
+  it("lets a failed upload be retried and finished rows be cleared", async () => {
+    let n = 0;
+    const transport = vi.fn(async () => (++n === 1 ? answer(500, { title: "Internal Server Error", status: 500 }) : answer(202, { id: "p1" })));
+    render(<Harness transport={transport} />);
+    const user = userEvent.setup();
+    await user.upload(screen.getByTestId("file-input"), [new File(["x"], "a.jpg", { type: "image/jpeg" })]);
+    expect(await screen.findByText("Failed")).toBeInTheDocument();
+    expect(screen.getByTestId("upload-error")).toHaveTextContent("FotoAI had a problem answering. Try again in a moment.");
+    await user.click(screen.getByRole("button", { name: "Retry a.jpg" }));
+    expect(await screen.findByText("Uploaded")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Clear finished" }));
+    expect(screen.queryByTestId("upload-row")).not.toBeInTheDocument();
+  });
+});
