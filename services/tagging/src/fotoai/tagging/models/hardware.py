@@ -1,0 +1,62 @@
+"""Choosing where and in which precision a model runs, and checking model paths up front."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import torch
+
+
+class ModelLoadError(RuntimeError):
+    """A model could not be loaded at start-up (missing path, unknown model type, no GPU)."""
+
+
+def forbid_downloads() -> None:
+    """Make every Hugging Face call in this process offline: weights come from disk only."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+
+def resolve_device(preference: str) -> torch.device:
+    """`cpu`, `cuda` (must exist) or `auto` (cuda when available)."""
+    if preference == "cpu":
+        return torch.device("cpu")
+    if preference == "cuda":
+        if not torch.cuda.is_available():
+            raise ModelLoadError("device 'cuda' was configured but torch sees no CUDA device")
+        return torch.device("cuda")
+    if preference == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    raise ModelLoadError(f"unknown device {preference!r}: use cpu, cuda or auto")
+
+
+def resolve_dtype(device: torch.device, preference: str) -> torch.dtype:
+    """fp16/bf16 on a GPU; always fp32 on the CPU, where half precision is slower, not faster."""
+    if device.type != "cuda":
+        return torch.float32
+    if preference == "bf16" and not torch.cuda.is_bf16_supported():
+        raise ModelLoadError("dtype bf16 was configured but this GPU does not support it")
+    return {"fp16": torch.float16, "bf16": torch.bfloat16, "fp32": torch.float32}[preference]
+
+
+def require_model_dir(path: Path, what: str) -> Path:
+    """`path` as a directory holding a config.json, or a clear start-up error."""
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise ModelLoadError(f"{what}: the configured model path {str(path)!r} does not exist")
+    if not path.is_dir() or not (path / "config.json").is_file():
+        raise ModelLoadError(
+            f"{what}: {str(path)!r} is not a model directory (no config.json); point it at a "
+            "save_pretrained() directory or a Hugging Face cache snapshot"
+        )
+    return path
+
+
+def model_id_from_path(path: Path) -> str:
+    """`org/name` for a Hugging Face cache snapshot (models--org--name/snapshots/<rev>), else the
+    directory name."""
+    for part in reversed(Path(path).parts):
+        if part.startswith("models--"):
+            return part.removeprefix("models--").replace("--", "/")
+    return Path(path).name
