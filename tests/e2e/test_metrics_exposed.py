@@ -27,7 +27,7 @@ async def test_dashboards_only_use_metrics_the_services_expose(stack_env):
         for svc in SERVICES:
             url = stack_env[f"FOTOAI_{svc.upper()}_URL"]
             text = (await client.get(f"{url}/metrics")).text
-            names = set(re.findall(r"^# TYPE (\S+) ", text, flags=re.M))
+            names = set(re.findall(r"^# TYPE (\S+) ", text, flags=re.MULTILINE))
             # A counter's TYPE line names it without `_total`; samples carry the suffix.
             names |= {f"{n}_total" for n in names}
             exposed[svc] = names

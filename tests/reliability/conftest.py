@@ -7,11 +7,9 @@ import json
 import os
 import signal
 import time
-from pathlib import Path
 
 import httpx
 import pytest
-
 from fotoai.servicekit.testing import stack_env_path
 
 

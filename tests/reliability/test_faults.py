@@ -11,9 +11,9 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaProducer
-
 from fotoai.contracts import OriginalObject, PhotoUploadedV1
 from fotoai.contracts.cloudevents import encode
+
 from tests.support import noise_png, wait_until_settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
