@@ -123,7 +123,7 @@ def test_unknown_kid_is_reported_for_a_refresh(rsa_key: rsa.RSAPrivateKey) -> No
         ({"iss": "https://evil.example"}, "wrong issuer"),
         ({"aud": "someone-else"}, "wrong audience"),
         ({"exp": int(time.time()) - 120}, "expired"),
-        ({"nbf": int(time.time()) + 120}, "not valid yet"),
+        ({"nbf": int(time.time()) + 86400}, "not valid yet"),  # far enough to outlive collection
         ({"exp": None}, "exp"),
         ({"sub": None}, "sub"),
         ({"sub": ""}, "subject"),

@@ -1,0 +1,224 @@
+"""Projection throughput of the catalog: events/s applied from Kafka into PostgreSQL.
+
+Three runs over the same generated library (photos of many owners: uploaded, ingested,
+enhanced, tagged, some deleted), each into its own fresh database on the running stack:
+
+- kafka:  the real service path: events published to private topics, consumed by the
+          catalog's EventBus subscribers (CloudEvents decode, retries, projections);
+          rate = events / (last commit - first commit), from processed_events timestamps.
+- direct: the same projections called in a loop, no Kafka (what the broker costs).
+- raw:    the peer: a bare asyncpg loop inserting the same rows, one transaction per event,
+          no idempotency, locks, ordering or duplicate detection.
+
+    .venv/bin/python bench/catalog_projection.py [--quick] [--photos N] [--stack-env PATH]
+
+Private topics and databases are deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from fotoai.catalog.adapters.migrate import asyncpg_dsn, upgrade
+from fotoai.catalog.adapters.store import PgCatalogStore, create_pool
+from fotoai.catalog.entrypoints.kafka import register_handlers
+from fotoai.catalog.scenarios import photo_story
+from fotoai.catalog.use_cases import Buckets, ProjectEvents
+from fotoai.contracts import (
+    PHOTO_TOPICS,
+    Event,
+    PhotoDeletedV1,
+    PhotoEnhancedV1,
+    PhotoIngestedV1,
+    PhotoTaggedV1,
+    PhotoUploadedV1,
+    dlq_topic,
+)
+from fotoai.servicekit.bus import EventBus
+from fotoai.servicekit.settings import ServiceSettings
+from fotoai.servicekit.testing import load_stack_env
+
+
+class NullRemover:
+    async def delete_prefix(self, bucket: str, prefix: str) -> int:
+        return 0
+
+
+def library(n_photos: int) -> list[Event]:
+    t0 = datetime(2026, 2, 1, tzinfo=UTC)
+    events: list[Event] = []
+    for i in range(n_photos):
+        owner = f"bench-owner-{i % max(1, n_photos // 20)}"
+        events += photo_story(owner, seed=i, t0=t0 + timedelta(seconds=i), content=str(i).encode(),
+                              delete=i % 25 == 0)
+    return events
+
+
+async def fresh_db(server_dsn: str, names: list[str]) -> str:
+    name = f"catalog_bench_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(server_dsn)
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    names.append(name)
+    url = server_dsn.rsplit("/", 1)[0] + "/" + name
+    await upgrade(url)
+    return url
+
+
+async def run_direct(url: str, events: list[Event]) -> float:
+    pool = await create_pool(url, 1, 4)
+    project = ProjectEvents(PgCatalogStore(pool), NullRemover(), Buckets("o", "r"))
+    t = time.perf_counter()
+    for e in events:
+        await project(e)
+    dt = time.perf_counter() - t
+    await pool.close()
+    return len(events) / dt
+
+
+async def run_raw(url: str, events: list[Event]) -> float:
+    """The same rows, written by the simplest correct-looking loop."""
+    conn = await asyncpg.connect(url)
+    t = time.perf_counter()
+    for e in events:
+        async with conn.transaction():
+            await conn.execute("INSERT INTO processed_events (event_id, photo_id, topic) VALUES ($1,$2,$3)",
+                               e.event_id, e.photo_id, e.TOPIC)
+            if isinstance(e, PhotoUploadedV1):
+                o = e.original
+                await conn.execute(
+                    """INSERT INTO photos (id, owner_id, created_at, uploaded, status, stage_ingest, stage_enhance,
+                         stage_tagging, file_name, content_type, size, sha256, original_bucket, original_key)
+                       VALUES ($1,$2,$3,true,'processing','pending','pending','pending',$4,$5,$6,$7,$8,$9)""",
+                    e.photo_id, e.owner_id, e.occurred_at, o.file_name, o.content_type, o.size, o.sha256, o.bucket, o.key)
+            elif isinstance(e, PhotoIngestedV1):
+                x = e.exif
+                await conn.execute(
+                    """UPDATE photos SET format=$2, width=$3, height=$4, taken_at=$5, camera_make=$6, camera_model=$7,
+                         iso=$8, stage_ingest='done' WHERE id=$1""",
+                    e.photo_id, e.format, e.width, e.height, x.taken_at, x.camera_make, x.camera_model, x.iso)
+                for r in e.renditions:
+                    await conn.execute(
+                        "INSERT INTO renditions (photo_id, name, bucket, key, width, height, bytes, mime) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+                        e.photo_id, r.name, r.bucket, r.key, r.width, r.height, r.bytes, r.mime)
+            elif isinstance(e, PhotoEnhancedV1):
+                await conn.execute("UPDATE photos SET stage_enhance='done' WHERE id=$1", e.photo_id)
+            elif isinstance(e, PhotoTaggedV1):
+                await conn.executemany(
+                    "INSERT INTO tags (photo_id, model_id, label, source, owner_id, model_version, score) VALUES ($1,$2,$3,$4,$5,$6,$7)",
+                    [(e.photo_id, e.model_id, t.label, t.source, e.owner_id, e.model_version, t.score) for t in e.tags])
+                await conn.execute("UPDATE photos SET stage_tagging='done', status='ready' WHERE id=$1", e.photo_id)
+            elif isinstance(e, PhotoDeletedV1):
+                await conn.execute("UPDATE photos SET deleted_at=$2 WHERE id=$1", e.photo_id, e.occurred_at)
+            await conn.execute("INSERT INTO timeline (event_id, photo_id, stage, event, at) VALUES ($1,$2,'x','x',$3)",
+                               e.event_id, e.photo_id, e.occurred_at)
+    dt = time.perf_counter() - t
+    await conn.close()
+    return len(events) / dt
+
+
+async def run_kafka(url: str, events: list[Event], bootstrap: str, concurrency: int) -> float:
+    prefix = f"bench.{uuid.uuid4().hex[:8]}."
+    names = list(PHOTO_TOPICS) + [dlq_topic(s) for s in ("ingest", "enhance", "tagging")]
+    topics = {t: prefix + t for t in names}
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    await admin.create_topics([NewTopic(t, 12, 1) for t in topics.values()])
+    pool = await create_pool(url, 2, concurrency * 6 + 2)
+    group = f"bench-{uuid.uuid4().hex[:8]}"
+    try:
+        settings = ServiceSettings(kafka_bootstrap=bootstrap, consumer_concurrency=concurrency)
+        bus = EventBus(settings, "catalog")
+        project = ProjectEvents(PgCatalogStore(pool), NullRemover(), Buckets("o", "r"))
+        register_handlers(bus, project, group, topics, concurrency=concurrency)
+        await bus.start()
+        # Nine subscribers join one group one after another; measure the steady state, not
+        # the start-up rebalances.
+        await wait_stable(admin, group, members=len(names))
+        publisher = EventBus(settings, "bench-publisher")
+        await publisher.start()
+        from fotoai.contracts.cloudevents import encode
+
+        for i in range(0, len(events), 200):
+            sends = []
+            for e in events[i : i + 200]:
+                key, headers, body = encode(e)
+                sends.append(publisher.broker.publish(body, topic=topics[e.TOPIC], key=key, headers=headers))
+            await asyncio.gather(*sends)
+        await publisher.stop()
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            n = await pool.fetchval("SELECT count(*) FROM processed_events")
+            if n >= len(events):
+                break
+            await asyncio.sleep(0.5)
+        await bus.stop()
+        first, last, n = await pool.fetchrow("SELECT min(processed_at), max(processed_at), count(*) FROM processed_events")
+        return n / max((last - first).total_seconds(), 1e-6)
+    finally:
+        await pool.close()
+        await admin.delete_topics(list(topics.values()))
+        await admin.close()
+
+
+def _field(struct, name: str, index: int):
+    try:
+        return getattr(struct, name)
+    except AttributeError:
+        return struct[index]
+
+
+async def wait_stable(admin: AIOKafkaAdminClient, group: str, members: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    stable_polls = 0
+    while time.monotonic() < deadline and stable_polls < 3:
+        desc = await admin.describe_consumer_groups([group])
+        info = desc[0].groups[0] if desc and desc[0].groups else None
+        ok = info is not None and _field(info, "state", 2) == "Stable" and len(_field(info, "members", 5)) == members
+        stable_polls = stable_polls + 1 if ok else 0
+        await asyncio.sleep(1.0)
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="a small library (< 60 s)")
+    ap.add_argument("--photos", type=int, default=None)
+    ap.add_argument("--concurrency", type=int, default=4, help="messages in flight per topic subscriber")
+    ap.add_argument("--stack-env", default=os.environ.get("FOTOAI_STACK_ENV"))
+    args = ap.parse_args()
+    if args.stack_env:
+        os.environ["FOTOAI_STACK_ENV"] = args.stack_env
+    env = load_stack_env()
+    if not env:
+        sys.exit("no running stack: start it with `make up` or pass --stack-env")
+    n = args.photos or (250 if args.quick else 2000)
+    events = library(n)
+    server = asyncpg_dsn(env["FOTOAI_DATABASE_URL"])
+    dbs: list[str] = []
+    try:
+        raw = await run_raw(await fresh_db(server, dbs), events)
+        direct = await run_direct(await fresh_db(server, dbs), events)
+        kafka = await run_kafka(await fresh_db(server, dbs), events, env["FOTOAI_KAFKA_BOOTSTRAP"], args.concurrency)
+    finally:
+        conn = await asyncpg.connect(server)
+        for name in dbs:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+    print(f"\ncatalog projection throughput: {n} photos, {len(events)} events, cpu count {os.cpu_count()}")
+    print(f"{'run':<44}{'events/s':>10}{'vs raw':>9}")
+    for name, rate in (("raw asyncpg insert loop (peer)", raw), ("projections, direct (no Kafka)", direct),
+                       (f"projections from Kafka (concurrency {args.concurrency})", kafka)):
+        print(f"{name:<44}{rate:>10.0f}{rate / raw:>8.2f}x")
+    print("goal: from Kafka >= 1000 events/s and >= 0.50x raw")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

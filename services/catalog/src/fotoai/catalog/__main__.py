@@ -1,0 +1,5 @@
+"""`python -m fotoai.catalog`: run the catalog service."""
+
+from fotoai.catalog.main import main
+
+main()

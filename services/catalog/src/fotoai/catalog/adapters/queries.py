@@ -1,0 +1,293 @@
+"""The read side over asyncpg: list, detail, object coordinates, tag counts, text and vector
+search. Every statement is parameterised and scoped to the owner; tombstones never show.
+
+Summaries are built with two round-trips per page (the rows, then their tags and thumbnails by
+`id = ANY($1)`) rather than one row per photo, so a page costs the same at any library size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+import numpy as np
+from fotoai.catalog.domain.cursor import decode_cursor, encode_cursor
+
+SUMMARY_TAGS = 5
+# A summary is one round-trip: the top tags and the thumbnail come from correlated subqueries
+# on the primary keys of tags and renditions, 2 index probes per row of the page.
+_SUMMARY_COLUMNS = f"""p.id, p.status, p.file_name, p.content_type, p.size, p.sha256, p.created_at,
+    p.taken_at, p.width, p.height, p.format, p.camera, p.stage_ingest, p.stage_enhance,
+    p.stage_tagging, p.duplicate_of, p.rejection_reason, p.rejection_message,
+    (SELECT coalesce(jsonb_agg(jsonb_build_object('label', t.label, 'score', t.score, 'source', t.source)
+                               ORDER BY t.score DESC, t.label), '[]'::jsonb)
+       FROM (SELECT label, source, max(score) AS score FROM tags WHERE photo_id = p.id
+             GROUP BY label, source ORDER BY max(score) DESC, label LIMIT {SUMMARY_TAGS}) t) AS top_tags,
+    (SELECT jsonb_build_object('bucket', r.bucket, 'key', r.key) FROM renditions r
+       WHERE r.photo_id = p.id AND r.name IN ('thumb_small', 'thumb_large')
+       ORDER BY r.name DESC LIMIT 1) AS thumb"""
+_RENDITION_EXT = {"image/jpeg": "jpg", "image/webp": "webp", "image/png": "png", "image/avif": "avif"}
+RENDITIONS = ("original", "display", "thumb_small", "thumb_large", "enhanced")
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    tag: str | None = None
+    status: str | None = None
+    taken_after: datetime | None = None
+    taken_before: datetime | None = None
+    camera: str | None = None
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
+class PgCatalogQueries:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def _summaries(self, conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
+        return [self._summary(r, r["top_tags"], r["thumb"]) for r in rows]
+
+    @staticmethod
+    def _summary(r: asyncpg.Record, tags: list[dict[str, Any]], thumb: dict[str, str] | None) -> dict[str, Any]:
+        return {
+            "id": r["id"], "status": r["status"], "file_name": r["file_name"],
+            "content_type": r["content_type"], "size": r["size"], "sha256": r["sha256"],
+            "created_at": _iso(r["created_at"]), "taken_at": _iso(r["taken_at"]),
+            "width": r["width"], "height": r["height"], "format": r["format"], "camera": r["camera"],
+            "stages": {"ingest": r["stage_ingest"], "enhance": r["stage_enhance"], "tagging": r["stage_tagging"]},
+            "duplicate_of": r["duplicate_of"], "tags": tags, "thumb": thumb,
+            "rejection": (
+                {"reason": r["rejection_reason"], "message": r["rejection_message"]}
+                if r["rejection_reason"] else None
+            ),
+        }
+
+    async def list_photos(
+        self, owner_id: str, limit: int, cursor: str | None, filters: ListFilters
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """Newest first; raises domain.cursor.InvalidCursor for a cursor we did not issue."""
+        where = ["p.owner_id = $1", "p.deleted_at IS NULL"]
+        args: list[Any] = [owner_id]
+
+        def arg(value: Any) -> str:
+            args.append(value)
+            return f"${len(args)}"
+
+        if cursor:
+            at, pid = decode_cursor(cursor)
+            where.append(f"(p.created_at, p.id) < ({arg(at)}, {arg(pid)})")
+        if filters.status:
+            where.append(f"p.status = {arg(filters.status)}")
+        if filters.taken_after:
+            where.append(f"p.taken_at >= {arg(filters.taken_after)}")
+        if filters.taken_before:
+            where.append(f"p.taken_at < {arg(filters.taken_before)}")
+        if filters.camera:
+            where.append(f"p.camera ILIKE {arg('%' + _like_escape(filters.camera) + '%')}")
+        if filters.tag:
+            where.append(
+                f"p.id IN (SELECT t.photo_id FROM tags t WHERE t.owner_id = $1 "
+                f"AND lower(t.label) = lower({arg(filters.tag)}))"
+            )
+        sql = (
+            f"SELECT {_SUMMARY_COLUMNS} FROM photos p WHERE {' AND '.join(where)} "
+            f"ORDER BY p.created_at DESC, p.id DESC LIMIT {arg(limit + 1)}"
+        )
+        async with self.pool.acquire() as conn:
+            rows = await conn.fetch(sql, *args)
+            page = rows[:limit]
+            items = await self._summaries(conn, page)
+        next_cursor = encode_cursor(page[-1]["created_at"], page[-1]["id"]) if len(rows) > limit else None
+        return items, next_cursor
+
+    async def detail(self, owner_id: str, photo_id: str) -> dict[str, Any] | None:
+        async with self.pool.acquire() as conn:
+            row = await conn.fetchrow(
+                f"SELECT p.*, {_SUMMARY_COLUMNS} FROM photos p "
+                "WHERE p.id = $1 AND p.owner_id = $2 AND p.deleted_at IS NULL",
+                photo_id, owner_id,
+            )
+            if row is None:
+                return None
+            summary = (await self._summaries(conn, [row]))[0]
+            tags = await conn.fetch(
+                """SELECT label, source, max(score) AS score FROM tags WHERE photo_id = $1
+                   GROUP BY label, source ORDER BY score DESC, label""", photo_id,
+            )
+            run = await conn.fetchrow(
+                """SELECT model_id, quality, colors FROM tagging_runs WHERE photo_id = $1
+                   ORDER BY occurred_at DESC, event_id DESC LIMIT 1""", photo_id,
+            )
+            faces = await conn.fetch(
+                "SELECT x, y, w, h, score FROM faces WHERE photo_id = $1 AND model_id = $2 ORDER BY ordinal",
+                photo_id, run["model_id"] if run else "",
+            )
+            renditions = await conn.fetch(
+                "SELECT name, bucket, key, width, height, bytes, mime FROM renditions WHERE photo_id = $1 ORDER BY name",
+                photo_id,
+            )
+            timeline = await conn.fetch(
+                "SELECT stage, event, at FROM timeline WHERE photo_id = $1 ORDER BY at, event_id", photo_id
+            )
+        quality = (run["quality"] if run else None) or {}
+        gps = (
+            {"lat": row["gps_lat"], "lon": row["gps_lon"], "alt": row["gps_alt"]}
+            if row["gps_lat"] is not None and row["gps_lon"] is not None else None
+        )
+        return {
+            **summary,
+            "tags": [{"label": t["label"], "score": t["score"], "source": t["source"]} for t in tags],
+            "metadata": {
+                "taken_at": _iso(row["taken_at"]), "camera_make": row["camera_make"],
+                "camera_model": row["camera_model"], "lens": row["lens"],
+                "exposure_time": row["exposure_time"], "f_number": row["f_number"], "iso": row["iso"],
+                "focal_length": row["focal_length"], "gps": gps,
+            },
+            "faces": [{"box": [f["x"], f["y"], f["w"], f["h"]], "score": f["score"]} for f in faces],
+            "quality": {k: bool(quality.get(k, False)) for k in ("blurry", "dark", "overexposed", "low_resolution")},
+            "colors": (run["colors"] if run else None) or [],
+            "enhancement": row["enhancement"],
+            "renditions": [dict(r) for r in renditions],
+            "timeline": [{"stage": t["stage"], "event": t["event"], "at": _iso(t["at"])} for t in timeline],
+        }
+
+    async def object_of(self, owner_id: str, photo_id: str, rendition: str) -> dict[str, Any] | None:
+        async with self.pool.acquire() as conn:
+            row = await conn.fetchrow(
+                """SELECT file_name, content_type, original_bucket, original_key FROM photos
+                   WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL""", photo_id, owner_id,
+            )
+            if row is None:
+                return None
+            if rendition == "original":
+                if not row["original_key"]:
+                    return None
+                return {"bucket": row["original_bucket"], "key": row["original_key"],
+                        "mime": row["content_type"] or "application/octet-stream",
+                        "file_name": row["file_name"] or photo_id}
+            r = await conn.fetchrow(
+                "SELECT bucket, key, mime FROM renditions WHERE photo_id = $1 AND name = $2", photo_id, rendition
+            )
+        if r is None:
+            return None
+        stem = (row["file_name"] or photo_id).rsplit(".", 1)[0]
+        ext = _RENDITION_EXT.get(r["mime"], r["key"].rsplit(".", 1)[-1] if "." in r["key"] else "bin")
+        return {"bucket": r["bucket"], "key": r["key"], "mime": r["mime"], "file_name": f"{stem}-{rendition}.{ext}"}
+
+    async def tag_counts(self, owner_id: str) -> list[dict[str, Any]]:
+        async with self.pool.acquire() as conn:
+            rows = await conn.fetch(
+                # Distinct (label, photo) pairs by hashing, not by sorting text under a collation.
+                """SELECT label, count(*) AS count FROM (
+                       SELECT DISTINCT label COLLATE "C" AS label, photo_id FROM tags WHERE owner_id = $1) d
+                   GROUP BY label ORDER BY count DESC, label""", owner_id,
+            )
+        return [{"label": r["label"], "count": r["count"]} for r in rows]
+
+    async def text_search(self, owner_id: str, q: str, limit: int) -> list[dict[str, Any]]:
+        """Photos whose tags (or file name, or camera) contain every word of `q`, best tag
+        score first."""
+        words = [w for w in q.lower().split() if w][:8]
+        if not words:
+            return []
+        patterns = ["%" + _like_escape(w) + "%" for w in words]
+        # Every further word must match too; with one word the candidates already do.
+        all_words = "" if len(patterns) == 1 else """
+            AND NOT EXISTS (
+              SELECT 1 FROM unnest($2::text[]) w(pat)
+              WHERE NOT (
+                EXISTS (SELECT 1 FROM tags t2 WHERE t2.photo_id = p.id AND lower(t2.label) LIKE w.pat)
+                OR lower(coalesce(p.file_name, '')) LIKE w.pat
+                OR lower(coalesce(p.camera, '')) LIKE w.pat))"""
+        async with self.pool.acquire() as conn:
+            rows = await conn.fetch(
+                f"""WITH cand AS (
+                      SELECT t.photo_id AS id, max(t.score) AS best FROM tags t
+                      WHERE t.owner_id = $1 AND lower(t.label) LIKE ANY($2::text[])
+                      GROUP BY t.photo_id
+                      UNION ALL
+                      SELECT p.id, 0 FROM photos p
+                      WHERE p.owner_id = $1 AND p.deleted_at IS NULL
+                        AND (lower(coalesce(p.file_name, '')) LIKE ANY($2::text[])
+                             OR lower(coalesce(p.camera, '')) LIKE ANY($2::text[]))),
+                    ranked AS (
+                      SELECT p.id, p.created_at, max(c.best) AS best
+                      FROM cand c JOIN photos p ON p.id = c.id
+                      WHERE p.owner_id = $1 AND p.deleted_at IS NULL {all_words}
+                      GROUP BY p.id, p.created_at
+                      ORDER BY best DESC, p.created_at DESC, p.id DESC LIMIT $3)
+                    -- Summaries only for the page, not for every candidate.
+                    SELECT {_SUMMARY_COLUMNS} FROM ranked r JOIN photos p ON p.id = r.id
+                    ORDER BY r.best DESC, r.created_at DESC, r.id DESC""",
+                owner_id, patterns, limit,
+            )
+            return await self._summaries(conn, rows)
+
+    async def semantic_search(
+        self, owner_id: str, model_id: str, vector: list[float], limit: int
+    ) -> list[dict[str, Any]] | None:
+        """Nearest neighbours by cosine distance among embeddings of `model_id` with the same
+        dimension, through that space's HNSW index; None when no photo has such embeddings."""
+        dim = len(vector)
+        async with self.pool.acquire() as conn:
+            space = await conn.fetchval(
+                "SELECT id FROM embedding_spaces WHERE model_id = $1 AND dimension = $2", model_id, dim
+            )
+            if space is None:
+                return None
+            async with conn.transaction():
+                # Owner filtering after an HNSW scan can starve results; iterative scans keep
+                # walking the graph until `limit` rows of this owner are found.
+                await conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+                await conn.execute(f"SET LOCAL hnsw.ef_search = {max(40, min(1000, 2 * limit))}")
+                # The space id and dimension are our integers; they must be literals for the
+                # planner to match the partial expression index.
+                rows = await conn.fetch(
+                    f"""WITH nn AS MATERIALIZED (
+                          SELECT e.photo_id, e.embedding::vector({dim}) <=> $2::vector({dim}) AS distance
+                          FROM embeddings e
+                          WHERE e.space_id = {int(space)} AND e.owner_id = $1
+                          ORDER BY e.embedding::vector({dim}) <=> $2::vector({dim}) LIMIT $3)
+                        SELECT {_SUMMARY_COLUMNS}, nn.distance FROM nn JOIN photos p ON p.id = nn.photo_id
+                        WHERE p.deleted_at IS NULL ORDER BY nn.distance, p.id""",
+                    owner_id, np.asarray(vector, dtype=np.float32), limit,
+                )
+            return await self._summaries(conn, rows)
+
+    async def explain_semantic(self, model_id: str, dim: int) -> str:
+        """The plan of a nearest-neighbour scan over one embedding space, whatever the owner.
+
+        With an owner filter the planner chooses per query: the space's HNSW index for large
+        libraries, or the (owner_id, space_id) btree and an exact sort for small ones, which is
+        cheaper and exact. Tests check the HNSW path exists and is usable for the space.
+        """
+        async with self.pool.acquire() as conn:
+            space = await conn.fetchval(
+                "SELECT id FROM embedding_spaces WHERE model_id = $1 AND dimension = $2", model_id, dim
+            )
+            if space is None:
+                return ""
+            async with conn.transaction():
+                await conn.execute("SET LOCAL enable_seqscan = off")
+                rows = await conn.fetch(
+                    f"""EXPLAIN SELECT e.photo_id FROM embeddings e WHERE e.space_id = {int(space)}
+                        ORDER BY e.embedding::vector({dim}) <=> $1::vector({dim}) LIMIT 10""",
+                    np.zeros(dim, dtype=np.float32),
+                )
+        return "\n".join(r[0] for r in rows)
+
+    async def count_by_status(self) -> dict[str, int]:
+        async with self.pool.acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT status, count(*) AS n FROM photos WHERE deleted_at IS NULL GROUP BY status"
+            )
+        return {r["status"]: r["n"] for r in rows}
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

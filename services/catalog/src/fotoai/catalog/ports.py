@@ -1,0 +1,46 @@
+"""The catalog's ports: what the use cases need from storage, the database and the tagging
+service, as Protocols the adapters implement and tests can fake."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class PhotoUnit(Protocol):
+    """One photo's row, locked for the length of one event's transaction."""
+
+    row: dict[str, Any]
+
+    def set(self, **columns: Any) -> None: ...
+    async def replace_renditions(self, renditions: Sequence[dict[str, Any]], keep: Sequence[str]) -> None: ...
+    async def upsert_rendition(self, rendition: dict[str, Any]) -> None: ...
+    async def tagging_run(self, model_id: str) -> dict[str, Any] | None: ...
+    async def replace_tagging_run(
+        self, run: dict[str, Any], tags: Sequence[dict[str, Any]], faces: Sequence[dict[str, Any]],
+        embedding: tuple[str, Sequence[float]] | None,
+    ) -> None: ...
+    async def add_timeline(self, stage: str, event: str, at: datetime) -> None: ...
+    async def tombstone(self, deleted_at: datetime, deleted_by: str | None, version: str) -> None: ...
+    def recompute_duplicates(self, sha256: str | None, phash: int | None) -> None: ...
+
+
+class CatalogStore(Protocol):
+    async def ensure_space(self, model_id: str, dimension: int) -> int: ...
+
+    def unit(
+        self, *, event_id: str, photo_id: str, owner_id: str, topic: str, at: datetime,
+        owner_lock: bool,
+    ) -> AbstractAsyncContextManager[PhotoUnit | None]: ...
+
+
+class ObjectRemover(Protocol):
+    async def delete_prefix(self, bucket: str, prefix: str) -> int: ...
+
+
+class TextEmbedder(Protocol):
+    async def embed(self, text: str) -> tuple[str, list[float]] | None:
+        """(model_id, vector) of `text`, or None when no embedding model is available."""
+        ...

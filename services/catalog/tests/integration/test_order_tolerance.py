@@ -1,0 +1,92 @@
+"""Property: any shuffle of a library's events, with any redeliveries, ends in exactly the
+catalog the in-order delivery gives (checked on the real PostgreSQL, row for row)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fotoai.catalog.adapters.store import PgCatalogStore, create_pool, snapshot
+from fotoai.catalog.domain.failures import StageFailure
+from fotoai.catalog.scenarios import photo_story
+from fotoai.catalog.use_cases import Buckets, ProjectEvents
+from fotoai.contracts import PhotoDeletedV1
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.integration
+
+
+class NullRemover:
+    async def delete_prefix(self, bucket: str, prefix: str) -> int:
+        return 0
+
+
+@pytest.fixture(scope="module")
+async def second_pool(databases):
+    url = await databases.create()
+    p = await create_pool(url, 1, 4)
+    yield p
+    await p.close()
+
+
+@st.composite
+def libraries(draw):
+    """1-3 photos of one owner; some share bytes or a perceptual hash, some are rejected,
+    retagged by several model versions, deleted (even twice), or have a stage dead-lettered."""
+    owner = f"prop-{uuid.uuid4().hex[:12]}"
+    t0 = datetime(2026, 5, 1, tzinfo=UTC)
+    n = draw(st.integers(1, 3))
+    items: list = []
+    for i in range(n):
+        versions = draw(st.lists(st.sampled_from(["1.0", "1.1", "2.0", "2.0rc1"]), min_size=0, max_size=3, unique=True))
+        story = photo_story(
+            owner,
+            seed=draw(st.integers(0, 10**6)),
+            t0=t0 + timedelta(seconds=draw(st.integers(0, 5))),  # ties on purpose
+            content=draw(st.sampled_from([b"a", b"b", f"u{i}".encode()])),
+            phash=draw(st.sampled_from([0x1234, 0x1234 ^ 0b111, 0x1234 ^ 0xFFFF00, 0xFFFF << 40])),
+            reject=draw(st.booleans()) if i else False,
+            tag_versions=tuple(versions),
+            embedding_dim=4,
+            delete=draw(st.integers(0, 3)) == 0,
+        )
+        items += story
+        pid = story[0].photo_id
+        if draw(st.integers(0, 3)) == 0:
+            items.append(PhotoDeletedV1(photo_id=pid, owner_id=owner, deleted_by="admin",
+                                        occurred_at=t0 + timedelta(seconds=draw(st.integers(0, 9)))))
+        for stage in draw(st.lists(st.sampled_from(["ingest", "enhance", "tagging"]), max_size=2, unique=True)):
+            items.append(StageFailure(
+                failure_id=f"{pid}/{stage}", stage=stage, photo_id=pid, owner_id=owner,
+                failed_at=t0 + timedelta(seconds=draw(st.integers(0, 9))), error="gave up",
+            ))
+    shuffled = draw(st.permutations(items))
+    redelivered = draw(st.lists(st.sampled_from(items), max_size=4))
+    positions = [draw(st.integers(0, len(shuffled))) for _ in redelivered]
+    noisy = list(shuffled)
+    for item, pos in zip(redelivered, positions, strict=True):
+        noisy.insert(pos, item)
+    return owner, items, noisy
+
+
+async def _apply(project: ProjectEvents, items) -> None:
+    for item in items:
+        if isinstance(item, StageFailure):
+            await project.stage_failed(item)
+        else:
+            await project(item)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(lib=libraries())
+async def test_any_order_with_redeliveries_converges_to_the_in_order_catalog(pool, second_pool, lib) -> None:
+    owner, in_order, noisy = lib
+    buckets = Buckets("fotoai-originals", "fotoai-renditions")
+    await _apply(ProjectEvents(PgCatalogStore(pool), NullRemover(), buckets), in_order)
+    await _apply(ProjectEvents(PgCatalogStore(second_pool), NullRemover(), buckets), noisy)
+    expected = await snapshot(pool, owner)
+    assert expected["photos"], "the library projected nothing"
+    assert await snapshot(second_pool, owner) == expected

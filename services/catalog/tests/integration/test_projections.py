@@ -1,0 +1,168 @@
+"""Projections against the real PostgreSQL: idempotency, status, versions, deletion,
+duplicates and dead-lettered stages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fotoai.catalog.adapters.store import snapshot
+from fotoai.catalog.domain.duplicates import Candidate, duplicate_of, phash_to_int
+from fotoai.catalog.domain.failures import StageFailure
+from fotoai.catalog.scenarios import photo_story
+from fotoai.contracts import PhotoDeletedV1, PhotoTaggedV1, Tag
+
+pytestmark = pytest.mark.integration
+
+
+async def apply_all(project, events) -> None:
+    for e in events:
+        await project(e)
+
+
+async def test_a_photo_goes_processing_then_ready(project, queries, owner) -> None:
+    uploaded, ingested, enhanced, tagged = photo_story(owner, seed=1)
+    await project(uploaded)
+    d = await queries.detail(owner, uploaded.photo_id)
+    assert d["status"] == "processing"
+    assert d["stages"] == {"ingest": "pending", "enhance": "pending", "tagging": "pending"}
+    await project(ingested)
+    await project(enhanced)
+    d = await queries.detail(owner, uploaded.photo_id)
+    assert d["status"] == "processing" and d["stages"]["ingest"] == "done"
+    await project(tagged)
+    d = await queries.detail(owner, uploaded.photo_id)
+    assert d["status"] == "ready"
+    assert d["stages"] == {"ingest": "done", "enhance": "done", "tagging": "done"}
+    assert d["width"] == 4000 and d["format"] == "jpeg"
+    assert d["metadata"]["camera_model"] == ingested.exif.camera_model
+    assert d["metadata"]["gps"]["lat"] == pytest.approx(ingested.exif.gps.lat)
+    assert {r["name"] for r in d["renditions"]} == {"display", "thumb_large", "thumb_small", "enhanced"}
+    assert d["thumb"]["key"].endswith("thumb_small.jpg")
+    assert [t["event"] for t in d["timeline"]] == ["uploaded", "ingested", "enhanced", "tagged"]
+    assert d["enhancement"]["operations"][0]["name"] == "exposure"
+    assert d["faces"][0]["box"] == pytest.approx([0.1, 0.2, 0.3, 0.4])
+    assert d["colors"] == [{"hex": "#aa3300", "fraction": 0.5}]
+    assert len(d["tags"]) == 4
+
+
+async def test_a_redelivered_event_changes_nothing(project, pool, owner) -> None:
+    events = photo_story(owner, seed=2)
+    await apply_all(project, events)
+    before = await snapshot(pool, owner)
+    results = [await project(e) for e in events]
+    assert results == [False] * len(events)
+    assert await snapshot(pool, owner) == before
+
+
+async def test_rejected_photo(project, queries, owner) -> None:
+    uploaded, rejected = photo_story(owner, seed=3, reject=True)
+    await apply_all(project, [rejected, uploaded])
+    d = await queries.detail(owner, uploaded.photo_id)
+    assert d["status"] == "rejected"
+    assert d["rejection"] == {"reason": "corrupt", "message": "truncated JPEG"}
+    assert d["stages"]["ingest"] == "failed"
+
+
+async def test_newer_model_version_replaces_tags_never_the_reverse(project, queries, owner) -> None:
+    events = photo_story(owner, seed=4, tag_versions=("1.9", "1.10"))
+    old, new = events[-2], events[-1]
+    assert isinstance(old, PhotoTaggedV1) and isinstance(new, PhotoTaggedV1)
+    await apply_all(project, events[:-2])
+    await project(new)
+    await project(old)  # arrives late (a replay of the old model's run)
+    d = await queries.detail(owner, new.photo_id)
+    assert {t["label"] for t in d["tags"]} == {t.label for t in new.tags}
+    # …and a later event of an *older* version does not win either, whatever its time.
+    older = PhotoTaggedV1(photo_id=new.photo_id, owner_id=owner, tags=[Tag(label="zebra", score=1, source="c")],
+                          model_id="classifier", model_version="1.2", duration_ms=1,
+                          occurred_at=new.occurred_at + timedelta(hours=1))
+    await project(older)
+    d = await queries.detail(owner, new.photo_id)
+    assert "zebra" not in {t["label"] for t in d["tags"]}
+
+
+async def test_deletion_wins_over_later_events_and_purges_objects(project, queries, remover, pool, owner) -> None:
+    events = photo_story(owner, seed=5, delete=True)
+    deleted = events[-1]
+    assert isinstance(deleted, PhotoDeletedV1)
+    await apply_all(project, events[:2])
+    await project(deleted)
+    assert await queries.detail(owner, deleted.photo_id) is None
+    assert (await queries.list_photos(owner, 10, None, _no_filters()))[0] == []
+    prefix = f"{owner}/{deleted.photo_id}/"
+    assert ("fotoai-originals", prefix) in remover.deleted
+    assert ("fotoai-renditions", prefix) in remover.deleted
+    remover.deleted.clear()
+    await apply_all(project, events[2:-1])  # enhanced, tagged arrive after the delete
+    assert await queries.detail(owner, deleted.photo_id) is None
+    assert ("fotoai-renditions", prefix) in remover.deleted  # the late rendition is removed too
+    snap = await snapshot(pool, owner)
+    assert snap["tags"] == [] and snap["renditions"] == [] and snap["timeline"] == []
+    assert len(snap["photos"]) == 1  # the tombstone
+
+
+async def test_exact_and_near_duplicates_point_at_the_earliest(project, queries, owner) -> None:
+    t0 = datetime(2026, 3, 1, tzinfo=UTC)
+    base = 0x0F0F_F0F0_1234_5678
+    first = photo_story(owner, seed=10, t0=t0, content=b"same bytes", phash=base)
+    exact = photo_story(owner, seed=11, t0=t0 + timedelta(minutes=1), content=b"same bytes", phash=base ^ 0xFFFF)
+    near = photo_story(owner, seed=12, t0=t0 + timedelta(minutes=2), content=b"other", phash=base ^ 0b111111)
+    far = photo_story(owner, seed=13, t0=t0 + timedelta(minutes=3), content=b"third", phash=base ^ 0b1111111)
+    # Later photos first: the earliest one arrives last and still becomes the reference.
+    for story in (far, near, exact, first):
+        await apply_all(project, story)
+    dup = {s[0].photo_id: (await queries.detail(owner, s[0].photo_id))["duplicate_of"]
+           for s in (first, exact, near, far)}
+    assert dup[first[0].photo_id] is None
+    assert dup[exact[0].photo_id] == first[0].photo_id
+    assert dup[near[0].photo_id] == first[0].photo_id  # 6 bits away
+    # `far` is 7 bits from `first` and 9 from `exact`, but 1 bit from `near`, which is earlier.
+    assert dup[far[0].photo_id] == near[0].photo_id
+    # The SQL agrees with the domain's reference rule.
+    cands = [
+        Candidate(s[0].photo_id, s[0].occurred_at, s[0].original.sha256, phash_to_int(s[1].phash))
+        for s in (first, exact, near, far)
+    ]
+    assert dup == {c.id: duplicate_of(c, cands) for c in cands}
+
+
+async def test_deleting_the_reference_moves_duplicates_to_the_next_earliest(project, queries, owner) -> None:
+    t0 = datetime(2026, 4, 1, tzinfo=UTC)
+    a = photo_story(owner, seed=20, t0=t0, content=b"x")
+    b = photo_story(owner, seed=21, t0=t0 + timedelta(minutes=1), content=b"x")
+    c = photo_story(owner, seed=22, t0=t0 + timedelta(minutes=2), content=b"x")
+    for s in (a, b, c):
+        await apply_all(project, s)
+    assert (await queries.detail(owner, c[0].photo_id))["duplicate_of"] == a[0].photo_id
+    await project(PhotoDeletedV1(photo_id=a[0].photo_id, owner_id=owner, deleted_by=owner))
+    assert (await queries.detail(owner, b[0].photo_id))["duplicate_of"] is None
+    assert (await queries.detail(owner, c[0].photo_id))["duplicate_of"] == b[0].photo_id
+
+
+async def test_dead_lettered_stages(project, queries, owner) -> None:
+    uploaded, ingested, enhanced, tagged = photo_story(owner, seed=30)
+    at = ingested.occurred_at + timedelta(seconds=1)
+    await apply_all(project, [uploaded, ingested, tagged])
+    await project.stage_failed(StageFailure("f-enh-" + owner, "enhance", uploaded.photo_id, owner, at, "boom"))
+    d = await queries.detail(owner, uploaded.photo_id)
+    assert d["stages"]["enhance"] == "failed" and d["status"] == "ready"
+    await project(enhanced)  # redriven later: a real result beats the failure
+    assert (await queries.detail(owner, uploaded.photo_id))["stages"]["enhance"] == "done"
+
+    other = photo_story(owner, seed=31)
+    await project(other[0])
+    await project.stage_failed(StageFailure("f-ing-" + owner, "ingest", other[0].photo_id, owner, at, "OOM"))
+    d = await queries.detail(owner, other[0].photo_id)
+    assert d["status"] == "rejected" and d["rejection"]["reason"] == "processing_failed"
+    assert await project.stage_failed(StageFailure("f-ing-" + owner, "ingest", other[0].photo_id, owner, at, "OOM")) is False
+
+
+def _no_filters():
+    from fotoai.catalog.adapters.queries import ListFilters
+
+    return ListFilters()
+
+
+def test_scenarios_are_deterministic() -> None:
+    assert photo_story("o", seed=7) == photo_story("o", seed=7)
