@@ -17,7 +17,8 @@ from fotoai.catalog.adapters.store import create_pool, snapshot
 from fotoai.catalog.config import CatalogSettings
 from fotoai.catalog.main import build_app
 from fotoai.catalog.scenarios import photo_story
-from fotoai.contracts import PhotoDeletedV1
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from fotoai.contracts import PHOTO_TOPICS, PhotoDeletedV1, dlq_topic
 from fotoai.contracts.cloudevents import encode
 from fotoai.servicekit import metrics
 from fotoai.servicekit.bus import EventBus
@@ -35,18 +36,27 @@ def settings_for(stack_env: dict[str, str], url: str, group: str) -> CatalogSett
     )
 
 
-async def wait_for(pool, owner: str, expected_events: int, timeout: float = 120.0) -> None:
+async def wait_for(pool, owner: str, expected_events: int, timeout: float = 120.0, quiet_s: float = 3.0) -> int:
+    """Wait until at least `expected_events` are projected and nothing new arrives for `quiet_s`.
+
+    When the full stack runs, the real services also react to the events this test publishes
+    (ingest rejects uploads whose originals do not exist, …), so more events than the test's
+    own may arrive: the count has to settle, not just reach a number.
+    """
     deadline = time.monotonic() + timeout
+    last, since = -1, time.monotonic()
     while time.monotonic() < deadline:
         async with pool.acquire() as conn:
             n = await conn.fetchval(
                 "SELECT count(*) FROM processed_events e JOIN photos p ON p.id = e.photo_id WHERE p.owner_id = $1",
                 owner,
             )
-        if n >= expected_events:
-            return
+        if n != last:
+            last, since = n, time.monotonic()
+        elif n >= expected_events and time.monotonic() - since >= quiet_s:
+            return n
         await asyncio.sleep(0.3)
-    raise AssertionError(f"only {n} of {expected_events} events projected after {timeout}s")
+    raise AssertionError(f"{last} events projected (expected at least {expected_events}, then quiet) after {timeout}s")
 
 
 async def run_service(app: FastAPI):
@@ -67,25 +77,37 @@ async def test_live_run_then_replay_from_zero_gives_the_same_catalog(stack_env, 
     await object_store.put_bytes("fotoai-renditions", f"{owner}/{doomed.photo_id}/display.jpg", b"y", "image/jpeg")
     events = [e for s in stories[:5] for e in s] + [failing[0]]
 
+    # Private copies of the topics: the real services of a running stack must not react to
+    # these synthetic events (their originals do not exist) and add facts of their own.
+    prefix = f"test.{uuid.uuid4().hex[:8]}."
+    topics = {t: prefix + t for t in [*PHOTO_TOPICS, *(dlq_topic(s) for s in ("ingest", "enhance", "tagging"))]}
+    admin = AIOKafkaAdminClient(bootstrap_servers=stack_env["FOTOAI_KAFKA_BOOTSTRAP"])
+    await admin.start()
+    await admin.create_topics([NewTopic(t, 12, 1) for t in topics.values()])
+
     url_live = await databases.create()
     live_group = f"catalog-live-{uuid.uuid4().hex[:8]}"
-    app = build_app(settings_for(stack_env, url_live, live_group))
+    app = build_app(settings_for(stack_env, url_live, live_group), topics)
     ctx = await run_service(app)
     publisher = EventBus(ServiceSettings(kafka_bootstrap=stack_env["FOTOAI_KAFKA_BOOTSTRAP"]), "catalog-test")
     await publisher.start()
     pool_live = await create_pool(url_live, 1, 2)
     try:
         # Out of causal order on purpose: the topics interleave however the consumers go.
+        async def publish(e) -> None:
+            key, headers, body = encode(e)
+            await publisher.broker.publish(body, topic=topics[e.TOPIC], key=key, headers=headers)
+
         for e in sorted(events, key=lambda e: (e.TOPIC != "photo.tagged.v1", e.event_id)):
-            await publisher.publish(e)
+            await publish(e)
         key, headers, body = encode(failing[0])
         headers.update({"x-fotoai-failed-service": "ingest", "x-fotoai-error": "MemoryError: decode"})
-        await publisher.broker.publish(body, topic="dlq.ingest", key=key, headers=headers)
+        await publisher.broker.publish(body, topic=topics["dlq.ingest"], key=key, headers=headers)
         # The same delete twice (a client retry): still one tombstone.
-        await publisher.publish(PhotoDeletedV1(event_id=str(uuid.uuid4()), photo_id=doomed.photo_id,
-                                               owner_id=owner, deleted_by=owner,
-                                               occurred_at=t0 + timedelta(minutes=5)))
-        await wait_for(pool_live, owner, len(events) + 2)
+        await publish(PhotoDeletedV1(event_id=str(uuid.uuid4()), photo_id=doomed.photo_id,
+                                     owner_id=owner, deleted_by=owner,
+                                     occurred_at=t0 + timedelta(minutes=5)))
+        live_count = await wait_for(pool_live, owner, len(events) + 2)
         live = await snapshot(pool_live, owner)
 
         photos = {r[0]: r for r in live["photos"]}
@@ -97,24 +119,30 @@ async def test_live_run_then_replay_from_zero_gives_the_same_catalog(stack_env, 
         # The gauges task exported this group's lag and the status counts.
         await asyncio.sleep(1.5)
         lag_samples = [s for m in metrics.CONSUMER_LAG.collect() for s in m.samples if s.labels["group"] == live_group]
-        assert lag_samples and {s.labels["topic"] for s in lag_samples} >= {"photo.uploaded.v1"}
+        assert lag_samples and {s.labels["topic"] for s in lag_samples} >= {topics["photo.uploaded.v1"]}
         status_samples = {s.labels["status"]: s.value for m in metrics.PHOTOS_BY_STATUS.collect() for s in m.samples}
         assert status_samples.get("ready", 0) >= 1
+
+        # Replay from offset zero into an empty database while the live consumer keeps running,
+        # so both have seen every event (the real services may still be adding some).
+        url_replay = await databases.create()
+        replay_app = build_app(settings_for(stack_env, url_replay, f"catalog-replay-{uuid.uuid4().hex[:8]}"), topics)
+        replay_ctx = await run_service(replay_app)
+        pool_replay = await create_pool(url_replay, 1, 2)
+        try:
+            await wait_for(pool_replay, owner, live_count)
+            await wait_for(pool_live, owner, live_count)
+            replayed = await snapshot(pool_replay, owner)
+            live = await snapshot(pool_live, owner)
+        finally:
+            await replay_ctx.__aexit__(None, None, None)
+            await pool_replay.close()
     finally:
         await ctx.__aexit__(None, None, None)
         await publisher.stop()
-
-    url_replay = await databases.create()
-    replay_app = build_app(settings_for(stack_env, url_replay, f"catalog-replay-{uuid.uuid4().hex[:8]}"))
-    ctx = await run_service(replay_app)
-    pool_replay = await create_pool(url_replay, 1, 2)
-    try:
-        await wait_for(pool_replay, owner, len(events) + 2)
-        replayed = await snapshot(pool_replay, owner)
-    finally:
-        await ctx.__aexit__(None, None, None)
-        await pool_replay.close()
         await pool_live.close()
+        await admin.delete_topics(list(topics.values()))
+        await admin.close()
     assert replayed == live
     assert json.dumps(replayed, default=str) == json.dumps(live, default=str)
 

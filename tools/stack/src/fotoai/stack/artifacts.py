@@ -15,14 +15,11 @@ from pathlib import Path
 
 from fotoai.stack.config import StackPaths
 
-
 class SetupError(RuntimeError):
     """Something the stack needs is missing; the message says how to get it."""
 
-
 def _say(msg: str) -> None:
     print(f"[stack] {msg}", file=sys.stderr, flush=True)
-
 
 def _mvn_copy(pom_dir: Path, out: Path, what: str) -> None:
     if shutil.which("mvn") is None:
@@ -35,16 +32,24 @@ def _mvn_copy(pom_dir: Path, out: Path, what: str) -> None:
     _say(f"downloading {what} from Maven Central (first start only) …")
     t0 = time.monotonic()
     cmd = [
-        "mvn", "-B", "--no-transfer-progress", "-f", str(pom_dir / "pom.xml"),
+        "mvn", "-B", "-f", str(pom_dir / "pom.xml"),
         "dependency:copy-dependencies", f"-DoutputDirectory={tmp}", "-DincludeScope=runtime",
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert proc.stdout is not None
     tail: list[str] = []
+    copied = downloaded = 0
     for line in proc.stdout:
         tail = (tail + [line.rstrip()])[-30:]
-        if "Copying" in line or "BUILD" in line:
-            _say(f"  mvn: {line.strip()[:120]}")
+        if line.startswith("Downloaded from") or "] Downloaded from" in line:
+            downloaded += 1
+            if downloaded % 25 == 1:
+                _say(f"  {what}: {downloaded} file(s) downloaded, {time.monotonic() - t0:.0f} s …")
+        elif "Copying" in line:
+            copied += 1
+            if copied % 10 == 1:
+                _say(f"  {what}: {copied} jar(s) so far, {time.monotonic() - t0:.0f} s …")
+
     if proc.wait() != 0:
         raise SetupError(
             f"Maven could not resolve {what}; last lines:\n" + "\n".join(tail)
@@ -54,7 +59,6 @@ def _mvn_copy(pom_dir: Path, out: Path, what: str) -> None:
         shutil.rmtree(out)
     tmp.rename(out)
     _say(f"{what}: {len(list(out.iterdir()))} files in {time.monotonic() - t0:.0f} s")
-
 
 def ensure_artifacts(paths: StackPaths) -> None:
     local = paths.root / "deploy" / "local"
