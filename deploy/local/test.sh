@@ -5,16 +5,17 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
+STACK_ENV="${FOTOAI_STACK_ENV:-${FOTOAI_HOME:-.fotoai}/stack.env}"
 say() { printf '[test] %s\n' "$*" >&2; }
 
 started=0
 if $PY -m fotoai.stack status >/dev/null 2>&1; then
-  say "reusing the running stack ($(grep FOTOAI_GATEWAY_URL .fotoai/stack.env 2>/dev/null))"
+  say "reusing the running stack ($(grep FOTOAI_GATEWAY_URL "$STACK_ENV" 2>/dev/null))"
 else
   say "starting the local stack …"
   if ! $PY -m fotoai.stack up; then
     say "the stack did not start; logs follow"
-    tail -n 40 .fotoai/logs/*.log >&2 || true
+    tail -n 40 "${FOTOAI_HOME:-.fotoai}"/logs/*.log >&2 || true
     $PY -m fotoai.stack down || true
     exit 1
   fi
@@ -33,7 +34,7 @@ if [ -f web/package.json ] && [ "${FOTOAI_SKIP_WEB_TESTS:-0}" != 1 ]; then
   ( cd web && npm test --silent ) || rc=1
   if [ -x web/scripts/ensure-chromium.sh ] && grep -q '"test:e2e"' web/package.json; then
     bash web/scripts/ensure-chromium.sh || rc=1
-    ( set -a; . .fotoai/stack.env; set +a; cd web && npm run test:e2e --silent ) || rc=1
+    ( set -a; . "$(realpath "$STACK_ENV")"; set +a; cd web && npm run test:e2e --silent ) || rc=1
   fi
 fi
 

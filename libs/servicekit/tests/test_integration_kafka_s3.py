@@ -53,6 +53,8 @@ async def test_handler_results_are_published_and_failures_parked(stack_env):
     calls: dict[str, int] = {}
 
     async def handler(ev: PhotoUploadedV1):
+        if ev.owner_id != owner:
+            return None  # a new group starts at the beginning: skip the topic's history quickly
         calls[ev.photo_id] = calls.get(ev.photo_id, 0) + 1
         if ev.original.key == "flaky" and calls[ev.photo_id] < 2:
             raise ConnectionError("transient")
