@@ -3,6 +3,14 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
+# Registries may sit behind a TLS-inspecting proxy: trust the system CA bundle when there is one.
+CA_BUNDLE := $(wildcard /etc/ssl/certs/ca-certificates.crt)
+ifneq ($(CA_BUNDLE),)
+export SSL_CERT_FILE ?= $(CA_BUNDLE)
+export REQUESTS_CA_BUNDLE ?= $(CA_BUNDLE)
+export NODE_EXTRA_CA_CERTS ?= $(CA_BUNDLE)
+endif
+
 .PHONY: help bootstrap run up down status test test-fast test-unit bench lint schemas clean
 
 help:
