@@ -106,6 +106,10 @@ async def test_put_stream_hashes_limits_and_cleans_up(object_store):
     stored = await object_store.put_stream("fotoai-originals", key, aiter_bytes(data), "image/jpeg", max_bytes=len(data))
     assert stored.size == len(data) and stored.sha256 == hashlib.sha256(data).hexdigest()
     assert await object_store.get_bytes("fotoai-originals", key) == data
+    assert await object_store.size("fotoai-originals", key) == len(data)
+    assert await object_store.head("fotoai-originals", key, 16) == data[:16]
+    assert await object_store.sha256("fotoai-originals", key) == stored.sha256
+    assert await object_store.size("fotoai-originals", key + "-missing") is None
     with pytest.raises(ObjectTooLarge):
         await object_store.get_bytes("fotoai-originals", key, max_bytes=1000)
 

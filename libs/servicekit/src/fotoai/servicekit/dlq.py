@@ -17,7 +17,6 @@ import os
 import sys
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-
 from fotoai.contracts import dlq_topic
 
 

@@ -21,6 +21,7 @@ from minio.error import S3Error
 
 PART_SIZE = 8 * 1024 * 1024
 _EOF = object()
+_MISSING = ("NoSuchKey", "NoSuchObject", "NotFound")
 
 
 class StorageError(RuntimeError):
@@ -95,7 +96,7 @@ class ObjectStore:
 
     @staticmethod
     def _translate(exc: Exception, bucket: str, key: str) -> Exception:
-        if isinstance(exc, S3Error) and exc.code in ("NoSuchKey", "NoSuchObject", "NotFound"):
+        if isinstance(exc, S3Error) and exc.code in _MISSING:
             return ObjectNotFound(f"{bucket}/{key}")
         return StorageError(f"object store error on {bucket}/{key}: {exc}")
 
@@ -199,13 +200,63 @@ class ObjectStore:
             raise self._translate(exc, bucket, key) if not isinstance(exc, StorageError) else exc
         return StoredStream(size=size, sha256=digest.hexdigest())
 
+    async def size(self, bucket: str, key: str) -> int | None:
+        """The object's size in bytes, or None when there is no such object."""
+
+        def work() -> int | None:
+            try:
+                return self._client.stat_object(bucket, key).size
+            except S3Error as exc:
+                if exc.code in _MISSING:
+                    return None
+                raise StorageError(str(exc)) from exc
+            except Exception as exc:  # noqa: BLE001
+                raise StorageError(f"object store unreachable: {exc}") from exc
+
+        return await asyncio.to_thread(work)
+
+    async def head(self, bucket: str, key: str, n: int) -> bytes:
+        """The first `n` bytes of an object (a ranged GET)."""
+
+        def work() -> bytes:
+            try:
+                resp = self._client.get_object(bucket, key, offset=0, length=n)
+                try:
+                    return resp.read()
+                finally:
+                    resp.close()
+                    resp.release_conn()
+            except Exception as exc:  # noqa: BLE001
+                raise self._translate(exc, bucket, key) from exc
+
+        return await asyncio.to_thread(work)
+
+    async def sha256(self, bucket: str, key: str) -> str:
+        """The SHA-256 of an object, streamed (never held in memory)."""
+
+        def work() -> str:
+            digest = hashlib.sha256()
+            try:
+                resp = self._client.get_object(bucket, key)
+                try:
+                    for chunk in resp.stream(1024 * 1024):
+                        digest.update(chunk)
+                finally:
+                    resp.close()
+                    resp.release_conn()
+            except Exception as exc:  # noqa: BLE001
+                raise self._translate(exc, bucket, key) from exc
+            return digest.hexdigest()
+
+        return await asyncio.to_thread(work)
+
     async def exists(self, bucket: str, key: str) -> bool:
         def work() -> bool:
             try:
                 self._client.stat_object(bucket, key)
                 return True
             except S3Error as exc:
-                if exc.code in ("NoSuchKey", "NoSuchObject", "NotFound"):
+                if exc.code in _MISSING:
                     return False
                 raise StorageError(str(exc)) from exc
             except Exception as exc:
@@ -218,7 +269,7 @@ class ObjectStore:
             try:
                 self._client.remove_object(bucket, key)
             except S3Error as exc:
-                if exc.code not in ("NoSuchKey", "NoSuchObject", "NotFound"):
+                if exc.code not in _MISSING:
                     raise StorageError(str(exc)) from exc
             except Exception as exc:
                 raise StorageError(f"object store unreachable: {exc}") from exc
@@ -282,5 +333,5 @@ class PortStore:
 def store_from_settings(settings: ServiceSettings) -> ObjectStore:  # noqa: F821
     return ObjectStore(
         settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
-        region=settings.s3_region, public_endpoint=getattr(settings, "s3_public_endpoint", None),
+        region=settings.s3_region, public_endpoint=settings.s3_public_endpoint,
     )

@@ -40,8 +40,6 @@ class GatewayOptions(BaseModel):
     idempotency_ttl_s: int = Field(default=24 * 3600, ge=1)
     presign_get_ttl_s: int = Field(default=600, ge=10)
     presign_put_ttl_s: int = Field(default=900, ge=10)
-    #: Public base URL of the object store for presigned URLs (defaults to the S3 endpoint).
-    s3_public_endpoint: str | None = None
 
     @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod

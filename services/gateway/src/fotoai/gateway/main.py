@@ -17,7 +17,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from fotoai.gateway.adapters.catalog_http import HttpCatalog
 from fotoai.gateway.adapters.keys import JwksFileKeys, JwksUrlKeys, StaticKeys
 from fotoai.gateway.adapters.memory import MemoryRateLimiter, MemoryStore
-from fotoai.gateway.adapters.object_inspector import MinioInspector
 from fotoai.gateway.config import GatewaySettings
 from fotoai.gateway.domain.auth import Keyring, TokenVerifier
 from fotoai.gateway.domain.client_ip import parse_networks
@@ -69,19 +68,19 @@ def _key_source(settings: GatewaySettings) -> KeySource:
 
 async def _real_adapters(settings: GatewaySettings, given: Adapters, stack: AsyncExitStack) -> Adapters:
     from fotoai.servicekit.bus import EventBus
-    from fotoai.servicekit.storage import ObjectStore
+    from fotoai.servicekit.storage import store_from_settings
     from fotoai.servicekit.telemetry import install, make_tracer_provider
 
     out = Adapters(**{k: v for k, v in given.__dict__.items()})
     out.readiness = dict(given.readiness)
-    secret = settings.s3_secret_key.get_secret_value()
-    if out.store is None:
-        store = ObjectStore(settings.s3_endpoint, settings.s3_access_key, secret, settings.s3_region,
-                            public_endpoint=settings.gateway.s3_public_endpoint)
-        out.store = store
-        out.readiness["storage"] = lambda: store.ping(settings.originals_bucket)
-    if out.inspector is None:
-        out.inspector = MinioInspector(settings.s3_endpoint, settings.s3_access_key, secret, settings.s3_region)
+    if out.store is None or out.inspector is None:
+        # One client serves both ports: streaming uploads/presigning and reading back direct uploads.
+        store = store_from_settings(settings)
+        if out.store is None:
+            out.store = store
+            out.readiness["storage"] = lambda: store.ping(settings.originals_bucket)
+        if out.inspector is None:
+            out.inspector = store
     if out.bus is None:
         provider = make_tracer_provider("gateway", settings.otlp_endpoint)
         install(provider)
