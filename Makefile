@@ -47,7 +47,7 @@ bench: bootstrap
 
 lint: bootstrap
 	$(PY) -m ruff check libs services tools tests bench
-	$(PY) -m importlinter.cli lint-imports 2>/dev/null || .venv/bin/lint-imports
+	.venv/bin/lint-imports
 
 schemas: bootstrap
 	$(PY) -m fotoai.contracts.schema_snapshots --write
