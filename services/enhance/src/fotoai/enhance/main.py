@@ -12,41 +12,28 @@ from fotoai.enhance.config import EnhanceSettings
 from fotoai.enhance.entrypoints.kafka import register_handlers
 from fotoai.enhance.ports import ObjectMissing, ObjectTooLarge
 from fotoai.enhance.use_cases import EnhancePhoto
-from fotoai.servicekit import metrics
 from fotoai.servicekit.app import create_app, serve
-from fotoai.servicekit.bus import EventBus
 from fotoai.servicekit.log import configure_logging
-from fotoai.servicekit.storage import PortStore, store_from_settings
-from fotoai.servicekit.telemetry import install, make_tracer_provider
+from fotoai.servicekit.runtime import ConsumerRuntime
+from fotoai.servicekit.storage import PortStore
 
 
 def build_app(settings: EnhanceSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        provider = make_tracer_provider("enhance", settings.otlp_endpoint)
-        install(provider)
-        store = store_from_settings(settings)
-        # Building the enhancer may import torch and load a model: keep it off the event loop.
-        enhancer = await asyncio.to_thread(build_enhancer, settings.enhance)
-        enhance_photo = EnhancePhoto(
-            PortStore(store, ObjectMissing, ObjectTooLarge), enhancer, settings.enhance
-        )
-        bus = EventBus(settings, "enhance", provider)
-        register_handlers(
-            bus,
-            enhance_photo,
-            concurrency=max(settings.consumer_concurrency, settings.enhance.max_concurrency),
-        )
-        app.state.readiness.update(
-            kafka=bus.ping, object_store=lambda: store.ping(settings.renditions_bucket)
-        )
-        await bus.start()
-        gpu_reporter = asyncio.create_task(metrics.report_gpu_memory("enhance"))
-        try:
+        async with ConsumerRuntime(app, settings, "enhance", settings.renditions_bucket, report_gpu=True) as rt:
+            # Building the enhancer may import torch and load a model: keep it off the event loop.
+            enhancer = await asyncio.to_thread(build_enhancer, settings.enhance)
+            enhance_photo = EnhancePhoto(
+                PortStore(rt.store, ObjectMissing, ObjectTooLarge), enhancer, settings.enhance
+            )
+            register_handlers(
+                rt.bus,
+                enhance_photo,
+                concurrency=max(settings.consumer_concurrency, settings.enhance.max_concurrency),
+            )
+            await rt.start()
             yield
-        finally:
-            gpu_reporter.cancel()
-            await bus.stop()
 
     return create_app("enhance", lifespan=lifespan)
 

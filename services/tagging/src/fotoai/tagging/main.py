@@ -9,10 +9,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fotoai.servicekit import metrics
 from fotoai.servicekit.app import create_app, serve
-from fotoai.servicekit.bus import EventBus
 from fotoai.servicekit.log import configure_logging, get_logger
-from fotoai.servicekit.storage import PortStore, store_from_settings
-from fotoai.servicekit.telemetry import install, make_tracer_provider
+from fotoai.servicekit.runtime import ConsumerRuntime
+from fotoai.servicekit.storage import PortStore
 from fotoai.tagging.config import TaggingSettings
 from fotoai.tagging.entrypoints.http import build_router
 from fotoai.tagging.entrypoints.kafka import register_handlers
@@ -32,27 +31,18 @@ def build_app(settings: TaggingSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        provider = make_tracer_provider("tagging", settings.otlp_endpoint)
-        install(provider)
-        store = store_from_settings(settings)
-        # Loading fails loudly at start (missing model path) rather than on the first photo.
-        runner = await asyncio.to_thread(load_runner, settings.tagging, _observe_batch)
-        state["embed"] = EmbedQuery(runner)
-        tag_photo = TagPhoto(PortStore(store, ObjectMissing, ObjectTooBig), runner, settings.tagging)
-        bus = EventBus(settings, "tagging", provider)
-        register_handlers(bus, tag_photo, concurrency=max(settings.consumer_concurrency, 4),
-                          group=settings.consumer_group)
-        app.state.readiness.update(
-            kafka=bus.ping, object_store=lambda: store.ping(settings.renditions_bucket)
-        )
-        await bus.start()
-        gpu_reporter = asyncio.create_task(metrics.report_gpu_memory("tagging"))
-        try:
-            yield
-        finally:
-            gpu_reporter.cancel()
-            await bus.stop()
-            await runner.aclose()
+        async with ConsumerRuntime(app, settings, "tagging", settings.renditions_bucket, report_gpu=True) as rt:
+            # Loading fails loudly at start (missing model path) rather than on the first photo.
+            runner = await asyncio.to_thread(load_runner, settings.tagging, _observe_batch)
+            try:
+                state["embed"] = EmbedQuery(runner)
+                tag_photo = TagPhoto(PortStore(rt.store, ObjectMissing, ObjectTooBig), runner, settings.tagging)
+                register_handlers(rt.bus, tag_photo, concurrency=max(settings.consumer_concurrency, 4),
+                                  group=settings.consumer_group)
+                await rt.start()
+                yield
+            finally:
+                await runner.aclose()
 
     app = create_app("tagging", lifespan=lifespan)
 
