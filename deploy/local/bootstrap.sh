@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything FotoAI needs on a fresh Debian machine: uv, the Python environment (all
-# packages, from uv.lock), Java and Maven for Kafka and S3Proxy, and Redis. Idempotent: a second
+# packages, from uv.lock), Java and Maven for Kafka and S3Proxy, Redis, and kustomize. Idempotent: a second
 # run takes seconds. The Kafka and S3Proxy jars are fetched by the launcher on first start.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,6 +27,18 @@ if ! command -v java >/dev/null 2>&1; then apt_install openjdk-17-jre-headless |
 if ! command -v mvn >/dev/null 2>&1; then apt_install maven || { say "Maven is required: install maven"; exit 1; }; fi
 if ! command -v redis-server >/dev/null 2>&1; then
   apt_install redis-server || say "redis-server could not be installed: rate limits will be per gateway process"
+fi
+
+# tests/deploy renders deploy/k8s with the real kustomize: kubectl's built-in one, else a standalone
+# kustomize built from its Go module (Debian's kubernetes-client is 1.20, far too old).
+KUSTOMIZE_MODULE=sigs.k8s.io/kustomize/kustomize/v5@v5.5.0
+FOTOAI_CACHE=${FOTOAI_CACHE:-$HOME/.cache/fotoai}
+if ! { command -v kubectl >/dev/null 2>&1 && kubectl kustomize --help >/dev/null 2>&1; } \
+   && ! command -v kustomize >/dev/null 2>&1 && [ ! -x "$FOTOAI_CACHE/bin/kustomize" ]; then
+  if ! command -v go >/dev/null 2>&1; then apt_install golang-go || true; fi
+  say "installing kustomize ($KUSTOMIZE_MODULE) from the Go module proxy into $FOTOAI_CACHE/bin …"
+  GOBIN="$FOTOAI_CACHE/bin" GOTOOLCHAIN=auto go install "$KUSTOMIZE_MODULE" \
+    || say "kustomize could not be installed: the deployment tests will fail"
 fi
 
 say "syncing the Python environment (.venv) from uv.lock (torch makes the first run take a few minutes) …"

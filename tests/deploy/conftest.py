@@ -35,7 +35,7 @@ def _load(name: str) -> ModuleType:
 
 @pytest.fixture(scope="session")
 def kustomize() -> ModuleType:
-    return _load("kustomize_render")
+    return _load("kustomize_cli")
 
 
 @pytest.fixture(scope="session")

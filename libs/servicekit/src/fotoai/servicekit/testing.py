@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jwt
 import pytest
+from dotenv import dotenv_values
 from fotoai.servicekit.storage import ObjectStore
 
 
@@ -33,12 +34,7 @@ def load_stack_env() -> dict[str, str]:
     path = stack_env_path()
     if not path.exists():
         return {}
-    env: dict[str, str] = {}
-    for line in path.read_text().splitlines():
-        if "=" in line and not line.startswith("#"):
-            k, v = line.split("=", 1)
-            env[k] = v
-    return env
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
 
 
 def mint_token(env: dict[str, str], sub: str, scope: str = "photos:read photos:write", ttl: int = 3600) -> str:

@@ -10,6 +10,7 @@ import sys
 import time
 
 import httpx
+from dotenv import dotenv_values
 from fotoai.stack.config import StackConfig
 from fotoai.stack.launcher import run
 from fotoai.stack.processes import kill_recorded, say
@@ -18,12 +19,7 @@ from fotoai.stack.processes import kill_recorded, say
 def _read_env(cfg: StackConfig) -> dict[str, str]:
     if not cfg.paths.env_file.exists():
         return {}
-    out = {}
-    for line in cfg.paths.env_file.read_text().splitlines():
-        if "=" in line and not line.startswith("#"):
-            k, v = line.split("=", 1)
-            out[k] = v
-    return out
+    return {k: v for k, v in dotenv_values(cfg.paths.env_file).items() if v is not None}
 
 
 def _running_pid(cfg: StackConfig) -> int | None:
