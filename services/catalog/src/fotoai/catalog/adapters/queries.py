@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 import numpy as np
 from fotoai.catalog.domain.cursor import decode_cursor, encode_cursor
+from fotoai.catalog.domain.search_terms import parse_query, word_pattern
 
 SUMMARY_TAGS = 5
 # A summary is one round-trip: the top tags and the thumbnail come from correlated subqueries
@@ -190,41 +191,44 @@ class PgCatalogQueries:
         return [{"label": r["label"], "count": r["count"]} for r in rows]
 
     async def text_search(self, owner_id: str, q: str, limit: int) -> list[dict[str, Any]]:
-        """Photos whose tags (or file name, or camera) contain every word of `q`, best tag
-        score first."""
-        words = [w for w in q.lower().split() if w][:8]
-        if not words:
+        """Photos matching the words of `q` as people mean them (domain/search_terms.py: base
+        forms, synonyms, categories above a label) in their tags, or as typed in their file
+        name or camera; those matching more of the query first, then by best tag score."""
+        terms = parse_query(q)
+        if not terms:
             return []
-        patterns = ["%" + _like_escape(w) + "%" for w in words]
-        # Every further word must match too; with one word the candidates already do.
-        all_words = "" if len(patterns) == 1 else """
-            AND NOT EXISTS (
-              SELECT 1 FROM unnest($2::text[]) w(pat)
-              WHERE NOT (
-                EXISTS (SELECT 1 FROM tags t2 WHERE t2.photo_id = p.id AND lower(t2.label) LIKE w.pat)
-                OR lower(coalesce(p.file_name, '')) LIKE w.pat
-                OR lower(coalesce(p.camera, '')) LIKE w.pat))"""
+        word_res = [word_pattern(t) for t in terms]
+        raw = ["%" + _like_escape(t.word) + "%" for t in terms]
+        labels = [label for t in terms for label in sorted(t.labels)]
+        label_idx = [i + 1 for i, t in enumerate(terms) for _ in t.labels]
         async with self.pool.acquire() as conn:
             rows = await conn.fetch(
-                f"""WITH cand AS (
-                      SELECT t.photo_id AS id, max(t.score) AS best FROM tags t
-                      WHERE t.owner_id = $1 AND lower(t.label) LIKE ANY($2::text[])
-                      GROUP BY t.photo_id
+                f"""WITH hits AS (
+                      SELECT t.photo_id AS id, w.idx, max(t.score) AS best
+                      FROM tags t JOIN unnest($2::text[]) WITH ORDINALITY w(re, idx)
+                        ON lower(t.label) ~ w.re
+                      WHERE t.owner_id = $1 GROUP BY t.photo_id, w.idx
                       UNION ALL
-                      SELECT p.id, 0 FROM photos p
-                      WHERE p.owner_id = $1 AND p.deleted_at IS NULL
-                        AND (lower(coalesce(p.file_name, '')) LIKE ANY($2::text[])
-                             OR lower(coalesce(p.camera, '')) LIKE ANY($2::text[]))),
+                      SELECT t.photo_id, e.idx, max(t.score)
+                      FROM tags t JOIN unnest($4::text[], $5::int[]) e(label, idx)
+                        ON lower(t.label) = e.label
+                      WHERE t.owner_id = $1 GROUP BY t.photo_id, e.idx
+                      UNION ALL
+                      SELECT p.id, w.idx, 0 FROM photos p
+                      JOIN unnest($3::text[]) WITH ORDINALITY w(pat, idx)
+                        ON lower(coalesce(p.file_name, '')) LIKE w.pat
+                           OR lower(coalesce(p.camera, '')) LIKE w.pat
+                      WHERE p.owner_id = $1 AND p.deleted_at IS NULL),
                     ranked AS (
-                      SELECT p.id, p.created_at, max(c.best) AS best
-                      FROM cand c JOIN photos p ON p.id = c.id
-                      WHERE p.owner_id = $1 AND p.deleted_at IS NULL {all_words}
+                      SELECT p.id, p.created_at, count(DISTINCT h.idx) AS matched, max(h.best) AS best
+                      FROM hits h JOIN photos p ON p.id = h.id
+                      WHERE p.owner_id = $1 AND p.deleted_at IS NULL
                       GROUP BY p.id, p.created_at
-                      ORDER BY best DESC, p.created_at DESC, p.id DESC LIMIT $3)
+                      ORDER BY matched DESC, best DESC, p.created_at DESC, p.id DESC LIMIT $6)
                     -- Summaries only for the page, not for every candidate.
                     SELECT {_SUMMARY_COLUMNS} FROM ranked r JOIN photos p ON p.id = r.id
-                    ORDER BY r.best DESC, r.created_at DESC, r.id DESC""",
-                owner_id, patterns, limit,
+                    ORDER BY r.matched DESC, r.best DESC, r.created_at DESC, r.id DESC""",
+                owner_id, word_res, raw, labels, label_idx, limit,
             )
             return await self._summaries(conn, rows)
 
