@@ -31,7 +31,7 @@ def test_topic_names_follow_the_convention():
     for cls in EVENT_TYPES:
         entity, fact, version = cls.TOPIC.split(".")
         assert entity == "photo" and version == "v1"
-        assert cls.__name__ == f"Photo{fact.capitalize()}V1"
+        assert cls.__name__ == f"Photo{''.join(w.capitalize() for w in fact.split('-'))}V1"
         assert cls.ce_type() == f"fotoai.{cls.TOPIC}"
 
 

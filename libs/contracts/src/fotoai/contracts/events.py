@@ -60,6 +60,14 @@ class OriginalObject(StoredObject):
     file_name: str | None = None
 
 
+#: Every rendition name, declared once: ingest writes the first three, enhance the last.
+DISPLAY, THUMB_LARGE, THUMB_SMALL, ENHANCED = "display", "thumb_large", "thumb_small", "enhanced"
+RENDITION_NAMES: tuple[str, ...] = (DISPLAY, THUMB_LARGE, THUMB_SMALL, ENHANCED)
+#: What a client may ask a photo's bytes of: the original or one of its renditions.
+ORIGINAL = "original"
+OBJECT_NAMES: tuple[str, ...] = (ORIGINAL, *RENDITION_NAMES)
+
+
 class Rendition(StoredObject):
     name: str = Field(description="display | thumb_large | thumb_small | enhanced")
     width: int = Field(ge=1)
@@ -195,6 +203,32 @@ class PhotoDeletedV1(Event):
     deleted_by: str
 
 
+class FailedEvent(Frozen):
+    """The message a stage gave up on: where it was and which event it carried."""
+
+    topic: str
+    event_id: str
+    ce_type: str | None = None
+    partition: int | None = None
+    offset: int | None = None
+
+
+class PhotoStageFailedV1(Event):
+    """A stage gave up on a photo after its retries: the message is parked on `dlq.<stage>`
+    (for replay) and this fact says so. Published by the shared retry policy of the service
+    whose stage failed, so the catalog never needs to read raw dead-letter records."""
+
+    TOPIC: ClassVar[str] = "photo.stage-failed.v1"
+    SOURCE: ClassVar[str] = "/services/servicekit"
+
+    stage: str = Field(description="the service whose handler failed: ingest, enhance, tagging, catalog, …")
+    error_type: str
+    error_message: str
+    attempts: int = Field(ge=0, description="handler attempts made before parking")
+    failed_event: FailedEvent
+    dead_letter_topic: str
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     PhotoUploadedV1,
     PhotoIngestedV1,
@@ -202,6 +236,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     PhotoEnhancedV1,
     PhotoTaggedV1,
     PhotoDeletedV1,
+    PhotoStageFailedV1,
 )
 
 BY_TOPIC: dict[str, type[Event]] = {cls.TOPIC: cls for cls in EVENT_TYPES}
