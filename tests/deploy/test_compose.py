@@ -51,8 +51,8 @@ def test_each_service_is_built_from_its_dockerfile_and_configured(
     service = compose["services"][name]
     build = service["build"]
     assert (COMPOSE.parent / build["context"]).resolve() == REPO
-    assert (REPO / build["dockerfile"]) == REPO / "services" / name / "Dockerfile"
-    assert (REPO / build["dockerfile"]).is_file()
+    assert (REPO / build["dockerfile"]) == REPO / "Dockerfile", "the one Dockerfile, with ARG SERVICE"
+    assert build["args"] == {"SERVICE": name, "PORT": str(SERVICES[name])}
     assert service["image"] == f"ghcr.io/fotoai/{name}:dev", "same image names as deploy/k8s"
     port = SERVICES[name]
     assert f"{port}:{port}" in service["ports"]
