@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from fotoai.tagging.batcher import Batcher
+from fotoai.servicekit.mlruntime import Batcher
 from fotoai.tagging.config import TaggingOptions
 from fotoai.tagging.domain.colours import dominant_colours
 from fotoai.tagging.domain.imaging import decode_image

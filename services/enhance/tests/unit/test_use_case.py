@@ -13,11 +13,11 @@ from fotoai.enhance.domain.degradations import DEGRADATIONS
 from fotoai.enhance.domain.enhancer import Enhanced, Enhancer
 from fotoai.enhance.domain.plan import Plan
 from fotoai.enhance.ports import ObjectMissing, ObjectTooLarge
-from fotoai.enhance.use_cases import EnhancePhoto, MissingDisplayRendition
+from fotoai.enhance.use_cases import EnhancePhoto, MissingSourceRendition
 from PIL import Image
 
 OWNER, PHOTO = "user-1", "photo-1"
-DISPLAY_KEY = f"{OWNER}/{PHOTO}/display.jpg"
+PREVIEW_KEY = f"{OWNER}/{PHOTO}/preview.jpg"
 
 
 class MemoryStore:
@@ -47,9 +47,9 @@ def ingested(photo_id: str = PHOTO, renditions: list[Rendition] | None = None) -
     if renditions is None:
         renditions = [
             Rendition(
-                name="display",
+                name="preview",
                 bucket="fotoai-renditions",
-                key=f"{OWNER}/{photo_id}/display.jpg",
+                key=f"{OWNER}/{photo_id}/preview.jpg",
                 width=600,
                 height=400,
                 bytes=1,
@@ -79,7 +79,7 @@ def ingested(photo_id: str = PHOTO, renditions: list[Rendition] | None = None) -
 def store(coffee) -> MemoryStore:
     s = MemoryStore()
     dark = DEGRADATIONS["under_exposed_-1.5EV"](coffee)
-    s.objects[("fotoai-renditions", DISPLAY_KEY)] = (jpeg(dark), "image/jpeg")
+    s.objects[("fotoai-renditions", PREVIEW_KEY)] = (jpeg(dark), "image/jpeg")
     return s
 
 
@@ -89,7 +89,7 @@ def use_case(store, enhancer=None, **options) -> EnhancePhoto:
     )
 
 
-async def test_enhances_the_display_rendition_and_describes_it(store, coffee):
+async def test_enhances_the_preview_rendition_and_describes_it(store, coffee):
     event = await use_case(store)(ingested())
     assert isinstance(event, PhotoEnhancedV1)
     assert (event.photo_id, event.owner_id) == (PHOTO, OWNER)
@@ -137,9 +137,32 @@ async def test_another_event_gets_another_event_id(store):
     assert (await handle(ingested())).event_id != (await handle(ingested())).event_id
 
 
-async def test_no_display_rendition_is_a_permanent_error(store):
-    with pytest.raises(MissingDisplayRendition):
+async def test_no_source_rendition_is_a_permanent_error(store):
+    with pytest.raises(MissingSourceRendition):
         await use_case(store)(ingested(renditions=[]))
+
+
+async def test_the_display_is_never_decoded_here(store):
+    """`display` may be the uploaded bytes as they came: only ingest's sandbox decodes those."""
+
+    class Recording(MemoryStore):
+        reads: list[str] = []
+
+        async def get_bytes(self, bucket, key, max_bytes=None):
+            self.reads.append(key)
+            return await super().get_bytes(bucket, key, max_bytes)
+
+    recording = Recording()
+    recording.objects = store.objects
+    display = Rendition(
+        name="display", bucket="fotoai-renditions", key=f"{OWNER}/{PHOTO}/display.jpg",
+        width=4000, height=3000, bytes=1, mime="image/jpeg",
+    )
+    with pytest.raises(MissingSourceRendition):
+        await use_case(recording)(ingested(renditions=[display]))
+    preview = ingested().renditions[0]
+    await use_case(recording)(ingested(renditions=[display, preview]))
+    assert recording.reads == [preview.key]
 
 
 async def test_missing_and_oversized_objects_surface_as_port_errors(store):
@@ -150,7 +173,7 @@ async def test_missing_and_oversized_objects_surface_as_port_errors(store):
 
 
 async def test_undecodable_bytes_raise(store):
-    store.objects[("fotoai-renditions", DISPLAY_KEY)] = (b"not an image", "image/jpeg")
+    store.objects[("fotoai-renditions", PREVIEW_KEY)] = (b"not an image", "image/jpeg")
     with pytest.raises(UndecodableImage):
         await use_case(store)(ingested())
 
@@ -185,8 +208,8 @@ class SlowEnhancer:
 
 async def test_work_runs_off_the_loop_up_to_the_concurrency_limit(store):
     for i in range(5):
-        store.objects[("fotoai-renditions", f"{OWNER}/p{i}/display.jpg")] = store.objects[
-            ("fotoai-renditions", DISPLAY_KEY)
+        store.objects[("fotoai-renditions", f"{OWNER}/p{i}/preview.jpg")] = store.objects[
+            ("fotoai-renditions", PREVIEW_KEY)
         ]
     slow = SlowEnhancer()
     handle = use_case(store, enhancer=slow, max_concurrency=2)
@@ -214,8 +237,8 @@ class BatchRecorder:
 
 async def test_concurrent_photos_are_enhanced_as_one_batch(store):
     for i in range(4):
-        store.objects[("fotoai-renditions", f"{OWNER}/b{i}/display.jpg")] = store.objects[
-            ("fotoai-renditions", DISPLAY_KEY)
+        store.objects[("fotoai-renditions", f"{OWNER}/b{i}/preview.jpg")] = store.objects[
+            ("fotoai-renditions", PREVIEW_KEY)
         ]
     recorder = BatchRecorder()
     handle = use_case(
@@ -245,8 +268,8 @@ async def test_a_failing_batch_fails_every_waiter(store):
             raise RuntimeError("device lost")
 
     for i in range(2):
-        store.objects[("fotoai-renditions", f"{OWNER}/f{i}/display.jpg")] = store.objects[
-            ("fotoai-renditions", DISPLAY_KEY)
+        store.objects[("fotoai-renditions", f"{OWNER}/f{i}/preview.jpg")] = store.objects[
+            ("fotoai-renditions", PREVIEW_KEY)
         ]
     handle = use_case(
         store, enhancer=Broken(), max_concurrency=2, batch_size=2, batch_window_ms=200

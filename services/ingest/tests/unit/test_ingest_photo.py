@@ -53,8 +53,13 @@ async def test_jpeg_with_exif_is_ingested(samples, store, upload, ingest):
     assert exif.gps is not None and exif.gps.lat == pytest.approx(48.8583, abs=1e-5)
 
     by_name = {r.name: r for r in result.renditions}
-    assert set(by_name) == {"display", "thumb_large", "thumb_small"}
-    expected = {"display": (1200, 1600), "thumb_large": (768, 1024), "thumb_small": (192, 256)}
+    assert set(by_name) == {"display", "preview", "thumb_large", "thumb_small"}
+    expected = {
+        "display": (1200, 1600),  # smaller than the preview side: the preview is the same size
+        "preview": (1200, 1600),
+        "thumb_large": (768, 1024),
+        "thumb_small": (192, 256),
+    }
     for name, rendition in by_name.items():
         assert rendition.bucket == "fotoai-renditions"
         assert rendition.key == f"owner-1/{event.photo_id}/{name}.jpg"
@@ -122,7 +127,7 @@ async def test_every_format_is_ingested(
     assert result.format == expected_format
     assert (result.width, result.height) == size
     assert result.decode_path == decode_path
-    assert len(result.renditions) == 3
+    assert len(result.renditions) == 4
 
 
 async def test_webp_renditions_option(samples, store, upload, shared_sandbox):
@@ -130,8 +135,12 @@ async def test_webp_renditions_option(samples, store, upload, shared_sandbox):
     result = await IngestPhoto(store, options, sandbox=shared_sandbox)(
         upload(samples.encode(samples.photo("coffee"), "JPEG"))
     )
-    assert {r.key.rsplit(".", 1)[1] for r in result.renditions} == {"webp"}
-    assert all(_open(store, r).format == "WEBP" for r in result.renditions)
+    served = [r for r in result.renditions if r.name != "preview"]
+    assert {r.key.rsplit(".", 1)[1] for r in served} == {"webp"}
+    assert all(_open(store, r).format == "WEBP" for r in served)
+    # The preview is the other stages' working copy: always a JPEG.
+    [preview] = [r for r in result.renditions if r.name == "preview"]
+    assert _open(store, preview).format == "JPEG"
 
 
 # --- one test per reason code --------------------------------------------------------------------

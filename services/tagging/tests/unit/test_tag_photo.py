@@ -22,7 +22,7 @@ def ingested(
     photo_id: str,
     width: int,
     height: int,
-    names=("thumb_large", "display"),
+    names=("thumb_large", "preview"),
     owner_id: str = "owner-1",
 ) -> PhotoIngestedV1:
     return PhotoIngestedV1(
@@ -138,22 +138,22 @@ async def test_solid_colour_photo_gets_its_colour(store, efficientnet_runner) ->
     assert tagged.quality.low_resolution
 
 
-async def test_falls_back_to_display_when_the_thumbnail_is_missing(
+async def test_falls_back_to_the_preview_when_the_thumbnail_is_missing(
     store, efficientnet_runner, coffee
 ) -> None:
     event = ingested("p-fallback", 3000, 2000)
-    put_thumb(store, event, coffee, name="display")
+    put_thumb(store, event, coffee, name="preview")
     tagged = await TagPhoto(store, efficientnet_runner, TaggingOptions())(event)
     assert store.reads == [
         (RENDITIONS, "owner-1/p-fallback/thumb_large.jpg"),
-        (RENDITIONS, "owner-1/p-fallback/display.jpg"),
+        (RENDITIONS, "owner-1/p-fallback/preview.jpg"),
     ]
     assert "espresso" in {t.label for t in tagged.tags}
 
 
 async def test_nothing_to_tag_is_a_clear_permanent_error(store, efficientnet_runner) -> None:
     use_case = TagPhoto(store, efficientnet_runner, TaggingOptions())
-    with pytest.raises(NothingToTag, match="no thumb_large or display"):
+    with pytest.raises(NothingToTag, match="no thumb_large or preview"):
         await use_case(ingested("p-none", 100, 100, names=("thumb_small",)))
     with pytest.raises(NothingToTag, match="none of the renditions"):
         await use_case(ingested("p-gone", 100, 100))

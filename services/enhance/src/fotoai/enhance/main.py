@@ -32,8 +32,11 @@ def build_app(settings: EnhanceSettings) -> FastAPI:
                 enhance_photo,
                 concurrency=max(settings.consumer_concurrency, settings.enhance.max_concurrency),
             )
-            await rt.start()
-            yield
+            try:
+                await rt.start()
+                yield
+            finally:
+                await enhance_photo.aclose()
 
     return create_app("enhance", lifespan=lifespan)
 

@@ -1,6 +1,11 @@
-"""`EnhancePhoto`: fetch the display rendition, enhance it off the event loop, store it, and
-describe what was done as a `PhotoEnhancedV1`; `MicroBatcher` groups concurrent photos into
-batches for the GPU path.
+"""`EnhancePhoto`: fetch the working copy ingest encoded (the `preview` rendition), enhance it off
+the event loop, store it as the display-size `enhanced` rendition, and describe what was done as
+a `PhotoEnhancedV1`; servicekit's `Batcher` groups concurrent photos into batches for the GPU.
+
+Why not the full-resolution `display`: it can be the user's own uploaded bytes (ingest reuses an
+upright JPEG as is), which must only be decoded inside ingest's sandbox, and a 12 MP photo costs
+~10x the CPU of a 2048 px one. The event carries every operation with its parameters, so a
+full-resolution rendering is the same plan applied to the original, on demand (see README).
 
 Idempotent: the same input gives the same pixels, the same object key and the same event id
 (derived from the input event's id), so a redelivery overwrites with identical content.
@@ -24,71 +29,29 @@ from fotoai.enhance.config import EnhanceOptions
 from fotoai.enhance.domain.codec import decode_rgb, encode_jpeg
 from fotoai.enhance.domain.enhancer import Enhanced
 from fotoai.enhance.ports import BatchEnhancer, ObjectStore, PhotoEnhancer
+from fotoai.servicekit.mlruntime import Batcher
 
 RENDITION_NAME = "enhanced"
+# Renditions ingest encoded itself from decoded pixels, best first. Never `display`: it may be the
+# uploaded bytes, which only ingest's sandbox decodes.
+SOURCE_RENDITIONS = ("preview", "thumb_large")
 
 
-class MissingDisplayRendition(Exception):
-    """The ingested event lists no `display` rendition to enhance (a permanent error)."""
+class MissingSourceRendition(Exception):
+    """The ingested event lists no rendition to enhance from (a permanent error)."""
+
+
+# The old name, kept for callers written before the preview rendition existed.
+MissingDisplayRendition = MissingSourceRendition
+
+
+def source_rendition(renditions: list[Rendition]) -> Rendition | None:
+    by_name = {r.name: r for r in renditions}
+    return next((by_name[n] for n in SOURCE_RENDITIONS if n in by_name), None)
 
 
 def enhanced_key(owner_id: str, photo_id: str) -> str:
     return f"{owner_id}/{photo_id}/{RENDITION_NAME}.jpg"
-
-
-class MicroBatcher:
-    """Gathers photos arriving concurrently into one `enhance_batch` call.
-
-    A GPU is used well only when it gets several images at once, but events arrive one at a
-    time. Each caller awaits its own result; the first caller of a batch waits at most
-    `max_wait_s` for others to join (or until `max_batch` have), then the batch runs in a worker
-    thread.
-    """
-
-    def __init__(self, enhancer: BatchEnhancer, max_batch: int, max_wait_s: float = 0.02) -> None:
-        self._enhancer = enhancer
-        self._max_batch = max(1, max_batch)
-        self._max_wait_s = max_wait_s
-        self._pending: list[tuple[np.ndarray, asyncio.Future[Enhanced]]] = []
-        self._timer: asyncio.TimerHandle | None = None
-        self.batch_sizes: list[int] = []  # for metrics and tests
-
-    @property
-    def device(self) -> str:
-        return self._enhancer.device
-
-    async def enhance(self, rgb: np.ndarray) -> Enhanced:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Enhanced] = loop.create_future()
-        self._pending.append((rgb, future))
-        if len(self._pending) >= self._max_batch:
-            self._flush()
-        elif self._timer is None:
-            self._timer = loop.call_later(self._max_wait_s, self._flush)
-        return await future
-
-    def _flush(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
-        if self._pending:
-            self._timer = asyncio.get_running_loop().call_later(self._max_wait_s, self._flush)
-        if batch:
-            self.batch_sizes.append(len(batch))
-            asyncio.get_running_loop().create_task(self._run(batch))
-
-    async def _run(self, batch: list[tuple[np.ndarray, asyncio.Future[Enhanced]]]) -> None:
-        try:
-            results = await asyncio.to_thread(self._enhancer.enhance_batch, [im for im, _ in batch])
-        except Exception as exc:  # noqa: BLE001 - every waiter gets the failure, none hangs
-            for _, fut in batch:
-                if not fut.done():
-                    fut.set_exception(exc)
-            return
-        for (_, fut), result in zip(batch, results, strict=True):
-            if not fut.done():
-                fut.set_result(result)
 
 
 class EnhancePhoto:
@@ -107,29 +70,40 @@ class EnhancePhoto:
         self._options = options
         self._clock = clock
         self._slots = asyncio.Semaphore(options.max_concurrency)
-        self._batcher: MicroBatcher | None = None
+        self._batcher: Batcher[np.ndarray, Enhanced] | None = None
         if options.batch_window_ms > 0 and hasattr(enhancer, "enhance_batch"):
             batch_enhancer: BatchEnhancer = enhancer  # type: ignore[assignment]
-            self._batcher = MicroBatcher(
-                batch_enhancer,
+            self._batcher = Batcher(
+                batch_enhancer.enhance_batch,
                 max_batch=min(options.batch_size, options.max_concurrency),
-                max_wait_s=options.batch_window_ms / 1000.0,
+                max_wait_ms=options.batch_window_ms,
+                thread_name="enhance-batch",
             )
 
+    @property
+    def batcher(self) -> Batcher[np.ndarray, Enhanced] | None:
+        return self._batcher
+
+    async def aclose(self) -> None:
+        if self._batcher is not None:
+            await self._batcher.aclose()
+
     async def __call__(self, event: PhotoIngestedV1) -> PhotoEnhancedV1:
-        display = next((r for r in event.renditions if r.name == "display"), None)
-        if display is None:
-            raise MissingDisplayRendition(f"photo {event.photo_id} has no display rendition")
+        source = source_rendition(event.renditions)
+        if source is None:
+            raise MissingSourceRendition(
+                f"photo {event.photo_id} has no {' or '.join(SOURCE_RENDITIONS)} rendition"
+            )
         async with self._slots:
             started = self._clock()
             data = await self._store.get_bytes(
-                display.bucket, display.key, max_bytes=self._options.max_input_bytes
+                source.bucket, source.key, max_bytes=self._options.max_input_bytes
             )
             if self._batcher is None:
                 jpeg, result = await asyncio.to_thread(self._enhance, data)
             else:
                 rgb = await asyncio.to_thread(decode_rgb, data, self._options.max_pixels)
-                result = await self._batcher.enhance(rgb)
+                result = await self._batcher.submit(rgb)
                 jpeg = await asyncio.to_thread(
                     encode_jpeg, result.image, self._options.jpeg_quality
                 )

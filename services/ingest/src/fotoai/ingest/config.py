@@ -43,6 +43,13 @@ class IngestOptions(BaseModel):
     display_quality: int = Field(default=88, ge=1, le=100)
     thumb_encoding: Literal["jpeg", "webp"] = "jpeg"
     thumb_quality: int = Field(default=82, ge=1, le=100)
+    preview_side: int = Field(
+        default=2048,
+        ge=16,
+        description="longest side of the `preview` rendition: always encoded here from decoded "
+        "pixels (never the uploaded bytes), so enhance and tagging start from it",
+    )
+    preview_quality: int = Field(default=85, ge=1, le=100)
     thumb_large_side: int = Field(default=1024, ge=16)
     thumb_small_side: int = Field(default=256, ge=16)
     raw_preview_min_fraction: float = Field(

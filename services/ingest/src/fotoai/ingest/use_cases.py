@@ -9,6 +9,7 @@ and yields the same event (the same `event_id` too, derived from the upload's).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 from typing import Self
 
@@ -22,16 +23,18 @@ from fotoai.contracts import (
     Rendition,
     derived_event_id,
 )
+from fotoai.contracts.events import Place
 from fotoai.ingest.config import IngestOptions
 from fotoai.ingest.domain.decode import DecodeLimits
 from fotoai.ingest.domain.metadata import PhotoMetadata
 from fotoai.ingest.domain.pipeline import PhotoJob, ProcessedPhoto, process_photo
+from fotoai.ingest.domain.places import locate
 from fotoai.ingest.domain.rejections import ImageRejected
 from fotoai.ingest.domain.renditions import Encoding, RenditionSpec
 from fotoai.ingest.ports import ObjectMissing, ObjectStore, ObjectTooBig
 from fotoai.ingest.sandbox import DecodeSandbox, DecodeTimeout, WorkerCrashed
 
-DISPLAY, THUMB_LARGE, THUMB_SMALL = "display", "thumb_large", "thumb_small"
+DISPLAY, PREVIEW, THUMB_LARGE, THUMB_SMALL = "display", "preview", "thumb_large", "thumb_small"
 
 
 def job_from_options(options: IngestOptions) -> PhotoJob:
@@ -44,6 +47,7 @@ def job_from_options(options: IngestOptions) -> PhotoJob:
             RenditionSpec(
                 DISPLAY, None, Encoding(options.display_encoding), options.display_quality
             ),
+            RenditionSpec(PREVIEW, options.preview_side, Encoding.JPEG, options.preview_quality),
             RenditionSpec(THUMB_LARGE, options.thumb_large_side, thumbs, options.thumb_quality),
             RenditionSpec(THUMB_SMALL, options.thumb_small_side, thumbs, options.thumb_quality),
         ),
@@ -160,6 +164,7 @@ class IngestPhoto:
             phash=processed.phash,
             renditions=renditions,
             decode_path=processed.decode_path,
+            place=await _place(processed.metadata),
         )
 
     async def _store_renditions(
@@ -200,6 +205,15 @@ def _rejected(event: PhotoUploadedV1, reason: RejectReason, message: str) -> Pho
         reason=reason,
         message=message[:500],
     )
+
+
+async def _place(meta: PhotoMetadata) -> Place | None:
+    """Reverse-geocoded offline (domain/places.py), off the event loop: the first look-up loads
+    the place trees."""
+    if meta.gps is None:
+        return None
+    found = await asyncio.to_thread(locate, meta.gps.lat, meta.gps.lon)
+    return Place(**dataclasses.asdict(found)) if found else None
 
 
 def _exif_subset(meta: PhotoMetadata) -> ExifSubset:

@@ -38,8 +38,10 @@ from fotoai.tagging.ports import (
     TextEncoder,
 )
 
-# Renditions to try, best first: the large thumbnail is plenty for every analysis here.
-RENDITION_PREFERENCE = ("thumb_large", "display")
+# Renditions to try, best first: the large thumbnail is plenty for every analysis here. Only
+# renditions ingest encoded itself from decoded pixels: never `display`, which may be the uploaded
+# bytes as they came (only ingest's sandbox decodes those).
+RENDITION_PREFERENCE = ("thumb_large", "preview")
 # A dominant colour covering this much of the picture becomes a searchable colour tag.
 COLOUR_TAG_FRACTION = 0.25
 
@@ -163,7 +165,7 @@ class TagPhoto:
     async def _fetch(self, event: PhotoIngestedV1) -> bytes:
         candidates = pick_renditions(event.renditions)
         if not candidates:
-            raise NothingToTag(f"photo {event.photo_id} has no thumb_large or display rendition")
+            raise NothingToTag(f"photo {event.photo_id} has no {' or '.join(RENDITION_PREFERENCE)} rendition")
         for rendition in candidates:
             try:
                 return await self._store.get_bytes(

@@ -5,26 +5,14 @@ The CPU path never imports torch; only the torch path and the learned refiner do
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fotoai.enhance.config import EnhanceOptions
 from fotoai.enhance.domain.cpu_pipeline import CpuPipeline
 from fotoai.enhance.domain.enhancer import AnalysisSettings, Enhancer, Pipeline
-
-
-def _cuda_visible() -> bool:
-    # no NVIDIA driver means no GPU: answer without the seconds-long torch import
-    if not Path("/proc/driver/nvidia/version").exists():
-        return False
-    try:
-        import torch
-    except ImportError:
-        return False
-    return torch.cuda.is_available()
+from fotoai.servicekit.mlruntime import resolve_device
 
 
 def build_pipeline(options: EnhanceOptions) -> Pipeline:
-    if options.device == "cuda" or (options.device == "auto" and _cuda_visible()):
+    if resolve_device(options.device) == "cuda":
         from fotoai.enhance.domain.torch_pipeline import TorchPipeline
 
         return TorchPipeline(device="cuda", batch_size=options.batch_size)

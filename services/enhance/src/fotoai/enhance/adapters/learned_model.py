@@ -11,13 +11,12 @@ import json
 from pathlib import Path
 
 from fotoai.enhance.domain.learned import LearnedRefiner, ResidualEnhanceNet
+from fotoai.servicekit.mlruntime import ModelLoadError
+
+__all__ = ["ModelLoadError", "load_learned_refiner", "save_residual_net"]
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.pt"
-
-
-class ModelLoadError(RuntimeError):
-    """The configured model path is missing or not in a supported format."""
 
 
 def save_residual_net(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fotoai.contracts import PhotoEnhancedV1, PhotoIngestedV1
 from fotoai.enhance.domain.codec import UndecodableImage
 from fotoai.enhance.ports import ObjectMissing, ObjectTooLarge
-from fotoai.enhance.use_cases import EnhancePhoto, MissingDisplayRendition
+from fotoai.enhance.use_cases import EnhancePhoto, MissingSourceRendition
 from fotoai.servicekit import metrics
 from fotoai.servicekit.bus import EventBus, PermanentError
 
@@ -14,7 +14,7 @@ def register_handlers(bus: EventBus, enhance_photo: EnhancePhoto, concurrency: i
     async def on_photo_ingested(event: PhotoIngestedV1) -> PhotoEnhancedV1:
         try:
             result = await enhance_photo(event)
-        except (MissingDisplayRendition, ObjectMissing, ObjectTooLarge, UndecodableImage) as exc:
+        except (MissingSourceRendition, ObjectMissing, ObjectTooLarge, UndecodableImage) as exc:
             raise PermanentError(str(exc)) from exc
         metrics.STAGE_DURATION.labels("enhance", "enhance", result.device).observe(
             result.duration_ms / 1000

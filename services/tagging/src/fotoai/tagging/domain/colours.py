@@ -1,6 +1,6 @@
 """Dominant colours of a picture, and plain colour names for the strongest of them.
 
-A small deterministic k-means in CIE Lab on a 64-pixel thumbnail: Lab distances follow what
+OpenCV's k-means in CIE Lab on a 64-pixel thumbnail: Lab distances follow what
 people see as different colours, and a fixed seed keeps a replay's answer identical.
 """
 
@@ -49,29 +49,20 @@ def _to_lab(rgb_pixels: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(as_image, cv2.COLOR_RGB2Lab).reshape(-1, 3)
 
 
-def _kmeans(points: np.ndarray, k: int, iterations: int = 12, seed: int = 0) -> np.ndarray:
-    """Cluster labels of `points` (k-means++ start, fixed seed)."""
-    rng = np.random.default_rng(seed)
-    centres = [points[rng.integers(len(points))]]
-    for _ in range(1, k):
-        d2 = np.min(((points[:, None, :] - np.asarray(centres)[None]) ** 2).sum(-1), axis=1)
-        total = d2.sum()
-        if total <= 0:
-            break
-        centres.append(points[rng.choice(len(points), p=d2 / total)])
-    centre_arr = np.asarray(centres, dtype=np.float32)
-    labels = np.zeros(len(points), dtype=np.int64)
-    for _ in range(iterations):
-        d2 = ((points[:, None, :] - centre_arr[None]) ** 2).sum(-1)
-        new_labels = d2.argmin(axis=1)
-        if np.array_equal(new_labels, labels) and _ > 0:
-            break
-        labels = new_labels
-        for j in range(len(centre_arr)):
-            members = points[labels == j]
-            if len(members):
-                centre_arr[j] = members.mean(axis=0)
-    return labels
+def _kmeans(points: np.ndarray, k: int, attempts: int = 1, seed: int = 0) -> np.ndarray:
+    """Cluster labels of `points` by OpenCV's k-means (k-means++ start, fixed seed).
+
+    OpenCV draws its k-means++ start from the calling thread's RNG: seeding it right before the
+    call makes the answer the same on every run, whichever thread runs it.
+    """
+    k = max(1, min(k, len(np.unique(points, axis=0))))
+    cv2.setRNGSeed(seed)
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    _, labels, _ = cv2.kmeans(
+        np.ascontiguousarray(points, dtype=np.float32), k, None, criteria, attempts,
+        cv2.KMEANS_PP_CENTERS,
+    )
+    return labels.ravel()
 
 
 def dominant_colours(

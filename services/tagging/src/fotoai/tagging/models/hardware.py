@@ -1,4 +1,8 @@
-"""Choosing where and in which precision a model runs, and checking model paths up front."""
+"""Choosing where and in which precision a model runs, and checking model paths up front.
+
+Device choice and load errors are servicekit's shared ML runtime (`fotoai.servicekit.mlruntime`,
+used by enhance too); this module only turns its answer into torch terms.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ import os
 from pathlib import Path
 
 import torch
+from fotoai.servicekit import mlruntime
+from fotoai.servicekit.mlruntime import ModelLoadError
 
-
-class ModelLoadError(RuntimeError):
-    """A model could not be loaded at start-up (missing path, unknown model type, no GPU)."""
+__all__ = ["ModelLoadError", "forbid_downloads", "model_id_from_path", "require_model_dir",
+           "resolve_device", "resolve_dtype"]
 
 
 def forbid_downloads() -> None:
@@ -19,16 +24,8 @@ def forbid_downloads() -> None:
 
 
 def resolve_device(preference: str) -> torch.device:
-    """`cpu`, `cuda` (must exist) or `auto` (cuda when available)."""
-    if preference == "cpu":
-        return torch.device("cpu")
-    if preference == "cuda":
-        if not torch.cuda.is_available():
-            raise ModelLoadError("device 'cuda' was configured but torch sees no CUDA device")
-        return torch.device("cuda")
-    if preference == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    raise ModelLoadError(f"unknown device {preference!r}: use cpu, cuda or auto")
+    """`cpu`, `cuda` (must exist) or `auto` (cuda when available), as a torch device."""
+    return torch.device(mlruntime.resolve_device(preference, cuda=torch.cuda.is_available))
 
 
 def resolve_dtype(device: torch.device, preference: str) -> torch.dtype:

@@ -7,7 +7,7 @@ import logging
 
 import numpy as np
 import torch
-from fotoai.tagging.batcher import Batcher, BatchObserver
+from fotoai.servicekit.mlruntime import Batcher, BatchObserver
 from fotoai.tagging.config import TaggingOptions
 from fotoai.tagging.domain.results import ImageResult
 from fotoai.tagging.domain.scene import FaceBox

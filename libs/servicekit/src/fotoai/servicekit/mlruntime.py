@@ -1,10 +1,15 @@
-"""Dynamic batching: callers submit one item each and get its own result back, while a worker
-groups whatever is waiting (up to `max_batch` items, or what arrived within `max_wait_ms` of the
-first) into one call of a blocking batch function run on a dedicated thread.
+"""The ML runtime enhance and tagging share: where a model runs, how a load failure reads, and the
+dynamic batcher that turns concurrent single-photo calls into model batches.
 
-The event loop never blocks on inference, the model is never called from two threads at once,
-and while one batch runs the next one fills up: preprocessing of new photos (done by callers
-on other threads) overlaps inference of the previous batch.
+Importing this module never imports torch: `resolve_device` asks torch only when a GPU can be
+there at all (a configured `cuda`, or an NVIDIA driver on the host), so CPU-only services start
+without the seconds-long torch import.
+
+The batcher: callers submit one item each and get their own result back, while a worker groups
+whatever is waiting (up to `max_batch` items, or what arrived within `max_wait_ms` of the first)
+into one call of a blocking batch function on a dedicated thread. The event loop never blocks on
+inference, the model is never called from two threads at once, and while one batch runs the next
+fills up.
 """
 
 from __future__ import annotations
@@ -14,12 +19,44 @@ import collections
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Generic, TypeVar
+from pathlib import Path
+from typing import Generic, Literal, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 BatchObserver = Callable[[int, float], None]
+DeviceName = Literal["cpu", "cuda"]
+
+_NVIDIA_DRIVER = Path("/proc/driver/nvidia/version")
+
+
+class ModelLoadError(RuntimeError):
+    """A model could not be loaded at start-up (missing path, unknown format, no GPU)."""
+
+
+def cuda_available() -> bool:
+    """Whether torch sees a CUDA device; without an NVIDIA driver answers False without torch."""
+    if not _NVIDIA_DRIVER.exists():
+        return False
+    try:
+        import torch
+    except ImportError:
+        return False
+    return bool(torch.cuda.is_available())
+
+
+def resolve_device(preference: str, cuda: Callable[[], bool] = cuda_available) -> DeviceName:
+    """`cpu`, `cuda` (must exist, else ModelLoadError) or `auto` (cuda when available)."""
+    if preference == "cpu":
+        return "cpu"
+    if preference == "cuda":
+        if not cuda():
+            raise ModelLoadError("device 'cuda' was configured but torch sees no CUDA device")
+        return "cuda"
+    if preference == "auto":
+        return "cuda" if cuda() else "cpu"
+    raise ModelLoadError(f"unknown device {preference!r}: use cpu, cuda or auto")
 
 
 class BatcherClosed(RuntimeError):
@@ -47,7 +84,7 @@ class Batcher(Generic[T, R]):
         self._queue: asyncio.Queue[tuple[T, asyncio.Future[R]]] | None = None
         self._worker: asyncio.Task[None] | None = None
         self._closed = False
-        # Recent batch sizes, for tests and for the metrics the entrypoint exports.
+        # Recent batch sizes, for tests and for the metrics the entrypoints export.
         self.batch_sizes: collections.deque[int] = collections.deque(maxlen=1024)
 
     async def submit(self, item: T) -> R:

@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from fotoai.tagging.batcher import Batcher, BatcherClosed
+from fotoai.servicekit.mlruntime import Batcher, BatcherClosed
 
 
 def doubling(calls: list[list[int]], threads: set[str] | None = None, delay: float = 0.0):
@@ -134,3 +134,27 @@ async def test_observer_sees_every_batch() -> None:
     await batcher.aclose()
     assert [size for size, _ in seen] == [3, 2]
     assert all(seconds >= 0 for _, seconds in seen)
+
+
+# --- device resolution and load errors, shared by enhance and tagging ---------------------------
+
+from fotoai.servicekit.mlruntime import ModelLoadError, resolve_device
+
+
+def test_device_resolution_without_a_gpu():
+    assert resolve_device("cpu", cuda=lambda: True) == "cpu"
+    assert resolve_device("auto", cuda=lambda: False) == "cpu"
+    assert resolve_device("auto", cuda=lambda: True) == "cuda"
+    with pytest.raises(ModelLoadError, match="CUDA"):
+        resolve_device("cuda", cuda=lambda: False)
+    with pytest.raises(ModelLoadError, match="unknown device"):
+        resolve_device("tpu")
+
+
+def test_importing_the_runtime_does_not_import_torch():
+    import subprocess
+    import sys
+
+    code = "import sys, fotoai.servicekit.mlruntime; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
