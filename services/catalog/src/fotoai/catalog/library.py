@@ -1,0 +1,118 @@
+"""The library's projections: favourites, archive, trash and albums with their share links.
+
+Each fact is kept per field when its version (domain/ordering.py) beats the recorded one, so
+replays, redeliveries and any interleaving converge; an album's deletion and a link's
+revocation are tombstones that nothing after them undoes. An event whose owner differs from
+the owner already on record is ignored (ids never change owner).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Any, Protocol
+
+from fotoai.catalog.domain.ordering import RANK_EVENT, newer, outcome_version
+from fotoai.contracts import Event
+from fotoai.contracts.library import (
+    AlbumCreatedV1,
+    AlbumDeletedV1,
+    AlbumEvent,
+    AlbumLinkCreatedV1,
+    AlbumLinkRevokedV1,
+    AlbumPhotosAddedV1,
+    AlbumPhotosRemovedV1,
+    AlbumUpdatedV1,
+    PhotoRestoredV1,
+    PhotoTrashedV1,
+    PhotoUpdatedV1,
+)
+from fotoai.servicekit.log import get_logger
+
+log = get_logger("fotoai.catalog.library")
+
+
+class Row(Protocol):
+    row: dict[str, Any]
+
+    def set(self, **columns: Any) -> None: ...
+
+
+class AlbumRow(Row, Protocol):
+    async def set_members(self, photo_ids: Sequence[str], member: bool, at: datetime, version: str) -> None: ...
+    async def link_created(self, link_id: str, token_sha256: str, expires_at: datetime | None, at: datetime) -> None: ...
+    async def link_revoked(self, link_id: str, at: datetime) -> None: ...
+
+
+class LibraryStore(Protocol):
+    def photo(self, *, event_id: str, photo_id: str, owner_id: str, topic: str) -> AbstractAsyncContextManager[Row | None]: ...
+    def album(self, *, event_id: str, album_id: str, owner_id: str, topic: str) -> AbstractAsyncContextManager[AlbumRow | None]: ...
+
+
+class ProjectLibrary:
+    """Apply one library event; returns False when it was already applied."""
+
+    def __init__(self, store: LibraryStore) -> None:
+        self.store = store
+
+    async def __call__(self, event: Event | AlbumEvent) -> bool:
+        if isinstance(event, AlbumEvent):
+            return await self._album(event)
+        return await self._photo(event)
+
+    async def _photo(self, e: Event) -> bool:
+        version = outcome_version(RANK_EVENT, e.occurred_at, e.event_id)
+        async with self.store.photo(event_id=e.event_id, photo_id=e.photo_id, owner_id=e.owner_id, topic=e.TOPIC) as unit:
+            if unit is None:
+                return False
+            if unit.row["owner_id"] != e.owner_id:
+                log.warning("event owner differs from the photo's", photo_id=e.photo_id, event_id=e.event_id)
+                return True
+            r = unit.row
+            match e:
+                case PhotoUpdatedV1():
+                    if e.favorite is not None and newer(version, r["favorite_version"]):
+                        unit.set(favorite=e.favorite, favorite_version=version)
+                    if e.archived is not None and newer(version, r["archived_version"]):
+                        unit.set(archived=e.archived, archived_version=version)
+                case PhotoTrashedV1() if newer(version, r["trash_version"]):
+                    unit.set(trashed_at=e.occurred_at, trashed_by=e.trashed_by, trash_version=version)
+                case PhotoRestoredV1() if newer(version, r["trash_version"]):
+                    unit.set(trashed_at=None, trashed_by=None, trash_version=version)
+        return True
+
+    async def _album(self, e: AlbumEvent) -> bool:
+        version = outcome_version(RANK_EVENT, e.occurred_at, e.event_id)
+        async with self.store.album(event_id=e.event_id, album_id=e.album_id, owner_id=e.owner_id, topic=e.TOPIC) as unit:
+            if unit is None:
+                return False
+            if unit.row["owner_id"] != e.owner_id:
+                log.warning("event owner differs from the album's", album_id=e.album_id, event_id=e.event_id)
+                return True
+            r = unit.row
+            match e:
+                case AlbumCreatedV1():
+                    if r["created_at"] is None or e.occurred_at < r["created_at"]:
+                        unit.set(created_at=e.occurred_at)
+                    if newer(version, r["title_version"]):
+                        unit.set(title=e.title, title_version=version)
+                case AlbumUpdatedV1():
+                    if e.title is not None and newer(version, r["title_version"]):
+                        unit.set(title=e.title, title_version=version)
+                    if e.cover_photo_id is not None and newer(version, r["cover_version"]):
+                        unit.set(cover_photo_id=e.cover_photo_id, cover_version=version)
+                case AlbumDeletedV1():
+                    if r["deleted_at"] is None or e.occurred_at < r["deleted_at"]:
+                        unit.set(deleted_at=e.occurred_at)
+                case AlbumPhotosAddedV1():
+                    await unit.set_members(e.photo_ids, True, e.occurred_at, version)
+                case AlbumPhotosRemovedV1():
+                    await unit.set_members(e.photo_ids, False, e.occurred_at, version)
+                case AlbumLinkCreatedV1():
+                    await unit.link_created(e.link_id, e.token_sha256, e.expires_at, e.occurred_at)
+                case AlbumLinkRevokedV1():
+                    await unit.link_revoked(e.link_id, e.occurred_at)
+        return True
+
+
