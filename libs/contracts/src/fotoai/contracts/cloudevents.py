@@ -29,7 +29,7 @@ def encode(event: Event, source: str | None = None) -> tuple[bytes, dict[str, st
         "ce_time": event.occurred_at.isoformat(),
         "content-type": CONTENT_TYPE,
     }
-    return event.photo_id.encode(), headers, event.model_dump_json().encode()
+    return event.key.encode(), headers, event.model_dump_json().encode()
 
 
 def _text(value: str | bytes) -> str:

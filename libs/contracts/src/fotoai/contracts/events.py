@@ -47,6 +47,11 @@ class Event(Frozen):
     def ce_type(cls) -> str:
         return f"fotoai.{cls.TOPIC}"
 
+    @property
+    def key(self) -> str:
+        """The Kafka message key (album events key by their album instead)."""
+        return self.photo_id
+
 
 class StoredObject(Frozen):
     bucket: str
@@ -229,6 +234,9 @@ class PhotoStageFailedV1(Event):
     dead_letter_topic: str
 
 
+# The library's events (favourites, trash, albums) live in their own module.
+from fotoai.contracts.library import ALBUM_EVENT_TYPES, PHOTO_LIBRARY_EVENT_TYPES
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     PhotoUploadedV1,
     PhotoIngestedV1,
@@ -237,6 +245,8 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     PhotoTaggedV1,
     PhotoDeletedV1,
     PhotoStageFailedV1,
+    *PHOTO_LIBRARY_EVENT_TYPES,
+    *ALBUM_EVENT_TYPES,  # type: ignore[list-item] — keyed by their album, same envelope
 )
 
 BY_TOPIC: dict[str, type[Event]] = {cls.TOPIC: cls for cls in EVENT_TYPES}

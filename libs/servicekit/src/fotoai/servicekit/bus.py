@@ -186,7 +186,7 @@ class EventBus:
                         await self._dead_letter(msg, headers, exc, attempts=attempt)
                         return
                     metrics.HANDLER_RETRIES.labels(self.service, topic).inc()
-                    log.warning("handler failed, retrying", topic=topic, photo_id=event.photo_id,
+                    log.warning("handler failed, retrying", topic=topic, key=event.key,
                                 attempt=attempt, error=f"{type(exc).__name__}: {exc}")
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, s.retry_backoff_max_s)
