@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from fotoai.contracts import PhotoIngestedV1, PhotoRejectedV1, RejectReason
 from fotoai.ingest.config import IngestOptions
-from fotoai.ingest.sandbox import DecodeSandbox
+from fotoai.ingest.sandbox import DecodeSandbox, SpillFailed
 from fotoai.ingest.use_cases import IngestPhoto
 from PIL import Image
 
@@ -251,4 +251,21 @@ async def test_decoder_crash_rejects_that_photo_and_the_next_one_succeeds(sample
         data = samples.encode(samples.photo("coffee"), "PNG")
         _assert_rejected(await ingest(upload(data)), RejectReason.CORRUPT)
         assert ingest.sandbox_restarts == 1
+        assert isinstance(await ingest(upload(data)), PhotoIngestedV1)
+
+
+async def test_a_full_disk_is_a_retry_never_a_corrupt_photo(samples, store, upload, monkeypatch):
+    import fotoai.ingest.sandbox as sandbox_module
+
+    def nowhere(directory, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sandbox_module, "_write_spill", nowhere)
+    data = samples.encode(samples.photo("coffee"), "PNG")
+    sandbox = DecodeSandbox(workers=1, timeout_s=30.0, spill_bytes=1)
+    async with IngestPhoto(store, OPTIONS, sandbox=sandbox) as ingest:
+        # raised, not answered: the consumer's retry policy tries the upload again later
+        with pytest.raises(SpillFailed):
+            await ingest(upload(data))
+        monkeypatch.undo()
         assert isinstance(await ingest(upload(data)), PhotoIngestedV1)

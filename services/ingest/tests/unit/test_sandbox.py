@@ -5,10 +5,25 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import os
+import sys
 import time
+from pathlib import Path
 
 import pytest
-from fotoai.ingest.sandbox import DecodeSandbox, DecodeTimeout, WorkerCrashed
+from fotoai.ingest.sandbox import (
+    ENV_ALLOWED,
+    OPEN_FILES_LIMIT,
+    SHM_DIR,
+    DecodeSandbox,
+    DecodeTimeout,
+    SpillFailed,
+    WorkerCrashed,
+    _spill_dirs,
+)
+
+# The probes must be importable by name in the worker (which gets this process's sys.path).
+sys.path.insert(0, str(Path(__file__).parent))
+from sandbox_probes import _connect, _environment, _limits
 
 # Calls must be importable by reference in the worker, so they are stdlib functions.
 _NO_PRELOAD: tuple[str, ...] = ()
@@ -111,3 +126,97 @@ async def test_unpicklable_results_are_reported(sandbox):
     with pytest.raises(RuntimeError, match="unpicklable"):
         await sandbox.run(hashlib.sha256, b"x")
     assert await sandbox.run(abs, -6) == 6
+
+
+# --- containment: no secrets, no network, resource limits, spill files --------------------------
+
+
+async def test_workers_start_without_the_services_secrets(monkeypatch):
+    monkeypatch.setenv("FOTOAI_S3__SECRET_KEY", "s3-secret")
+    monkeypatch.setenv("FOTOAI_KAFKA_PASSWORD", "kafka-secret")
+    async with DecodeSandbox(workers=1, timeout_s=5.0, preload=_NO_PRELOAD) as box:
+        # from the kernel's copy of its start-up environment, not just os.environ
+        env = await box.run(_environment)
+    assert "FOTOAI_S3__SECRET_KEY" not in env and "FOTOAI_KAFKA_PASSWORD" not in env
+    assert not any("secret" in value for value in env.values())
+    assert set(env) <= set(ENV_ALLOWED)
+
+
+async def test_workers_run_under_resource_limits(sandbox):
+    import resource
+
+    limits = await sandbox.run(_limits)
+    assert limits["RLIMIT_AS"] == (1024**3, 1024**3)
+    assert limits["RLIMIT_NOFILE"] == (OPEN_FILES_LIMIT, OPEN_FILES_LIMIT)
+    assert limits["RLIMIT_CORE"] == (0, 0)
+    soft, hard = limits["RLIMIT_CPU"]
+    assert hard != resource.RLIM_INFINITY and soft <= hard
+
+
+async def test_a_call_that_burns_cpu_past_its_budget_is_killed():
+    async with DecodeSandbox(workers=1, timeout_s=30.0, preload=_NO_PRELOAD, cpu_limit_s=2) as box:
+        # the wall clock is generous: the CPU limit must be what stops it
+        with pytest.raises(WorkerCrashed) as crashed:
+            await box.run(sum, range(10**12))
+        assert crashed.value.exitcode == -24  # SIGXCPU
+        assert await box.run(abs, -4) == 4
+
+
+async def test_workers_have_no_network_where_the_platform_allows():
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    try:
+        async with DecodeSandbox(workers=1, timeout_s=10.0, preload=_NO_PRELOAD) as box:
+            outcome = await box.run(_connect, port)
+            isolation = box.network_isolation
+        if isolation.startswith("none"):
+            # The platform forbids namespaces: the sandbox says so instead of pretending.
+            assert "forbids" in isolation or "not installed" in isolation
+            assert outcome == "connected"
+        else:
+            assert outcome.startswith("refused"), outcome
+        assert _connect(port) == "connected"  # the parent itself still reaches the port
+    finally:
+        server.close()
+
+
+async def test_spill_skips_a_full_dev_shm_and_a_full_disk_is_transient(monkeypatch, tmp_path):
+    import fotoai.ingest.sandbox as sandbox_module
+
+    written: list[str] = []
+    real_write = sandbox_module._write_spill
+
+    def shm_full(directory, data):
+        if directory == "/full":
+            raise OSError(28, "No space left on device")
+        written.append(directory)
+        return real_write(directory, data)
+
+    monkeypatch.setattr(sandbox_module, "_spill_dirs", lambda size: ["/full", str(tmp_path)])
+    monkeypatch.setattr(sandbox_module, "_write_spill", shm_full)
+    big = b"x" * (2 * 1024 * 1024)
+    async with DecodeSandbox(workers=1, timeout_s=10.0, preload=_NO_PRELOAD) as box:
+        assert await box.run(len, big) == len(big)
+        assert written == [str(tmp_path)] and not list(tmp_path.iterdir())  # cleaned up
+
+        monkeypatch.setattr(sandbox_module, "_spill_dirs", lambda size: ["/full"])
+        with pytest.raises(SpillFailed, match="No space left"):
+            await box.run(len, big)
+        assert box.restarts == 0  # nothing crashed: the photo is not to blame
+        assert await box.run(len, b"small") == 5
+
+
+def test_dev_shm_is_used_only_while_it_has_room(monkeypatch):
+    import collections
+
+    import fotoai.ingest.sandbox as sandbox_module
+
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr(sandbox_module.shutil, "disk_usage", lambda path: usage(0, 0, 300 * 1024**2))
+    if os.path.isdir(SHM_DIR) and os.access(SHM_DIR, os.W_OK):
+        assert _spill_dirs(1024)[0] == SHM_DIR
+    assert _spill_dirs(100 * 1024**2)[0] != SHM_DIR  # would leave < SHM_HEADROOM_BYTES

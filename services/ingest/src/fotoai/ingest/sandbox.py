@@ -8,17 +8,32 @@ run with an address-space limit and are recycled after `max_tasks` calls to boun
 
 Each call blocks a thread of the sandbox's own executor while it waits on its pipe, so the event
 loop never waits on a decode.
+
+Containment, for a decoder exploit rather than a mere bug: workers are started with an
+environment reduced to a short allow-list (the service's credentials never reach them), in a
+network namespace of their own where the platform allows one (`unshare --net`, or an
+unprivileged user namespace; `network_isolation` says which, or why none), and with resource
+limits: address space, CPU seconds per call, open files, no core files. Large inputs travel
+through a spill file on /dev/shm while it has room, else in the temp dir; a spill that cannot be
+written anywhere raises `SpillFailed`, a transient error for the retry policy, never a verdict
+on the photo.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import importlib
 import multiprocessing
 import os
+import shutil
 import signal
+import stat
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -47,17 +62,54 @@ class WorkerCrashed(SandboxError):
         self.exitcode = exitcode
 
 
-def _serve(conn: Connection, memory_limit: int | None, preload: Sequence[str]) -> None:
+class SpillFailed(OSError):
+    """The input could not be parked for the worker (no room on /dev/shm nor in the temp dir):
+    the host's problem, not the photo's, so a transient error for the retry policy."""
+
+
+# Environment variables a worker keeps; everything else (credentials, endpoints) is dropped.
+ENV_ALLOWED = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "PYTHONHASHSEED")
+OPEN_FILES_LIMIT = 256
+
+
+def _set_limits(memory_limit: int | None, cpu_seconds_total: int | None) -> None:
+    import resource
+
+    if memory_limit:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (OPEN_FILES_LIMIT, OPEN_FILES_LIMIT))
+    if cpu_seconds_total:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds_total, cpu_seconds_total))
+
+
+def _limit_cpu_for_next_call(cpu_seconds: int | None) -> None:
+    """Soft CPU limit = CPU used so far + one call's budget: a runaway call gets SIGXCPU."""
+    if not cpu_seconds:
+        return
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = int(usage.ru_utime + usage.ru_stime) + cpu_seconds + 1
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _serve(
+    conn: Connection,
+    memory_limit: int | None,
+    preload: Sequence[str],
+    cpu_total: int | None = None,
+) -> None:
     """Worker process main loop: run calls until told to stop or the pipe closes."""
     # Ctrl-C is for the parent; it decides when workers go.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _tune_malloc()
-    if memory_limit:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     for name in preload:
         importlib.import_module(name)
+    _set_limits(memory_limit, cpu_total)
     conn.send(_READY)
     while True:
         try:
@@ -66,9 +118,10 @@ def _serve(conn: Connection, memory_limit: int | None, preload: Sequence[str]) -
             return
         if message is None:
             return
-        fn, args = message
+        fn, args, cpu_seconds = message
         try:
             args = tuple(arg.read() if isinstance(arg, _FileBytes) else arg for arg in args)
+            _limit_cpu_for_next_call(cpu_seconds)
             reply = ("ok", fn(*args))
         except BaseException as exc:  # noqa: BLE001 - everything travels back to the caller
             reply = ("err", exc)
@@ -93,9 +146,82 @@ class _FileBytes:
             return handle.read()
 
 
-def _spill_dir() -> str | None:
-    shm = "/dev/shm"
-    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+SHM_DIR = "/dev/shm"
+# /dev/shm is used only while it keeps this much free after the file: it is shared memory of
+# the whole host (or pod), and filling it breaks other programs.
+SHM_HEADROOM_BYTES = 256 * 1024 * 1024
+
+
+def _spill_dirs(size: int) -> list[str]:
+    """Where a spill file of `size` bytes may go, best first: /dev/shm while it has room, then
+    the temp dir."""
+    dirs = []
+    if os.path.isdir(SHM_DIR) and os.access(SHM_DIR, os.W_OK):
+        with contextlib.suppress(OSError):
+            free = shutil.disk_usage(SHM_DIR).free
+            if free - size >= SHM_HEADROOM_BYTES:
+                dirs.append(SHM_DIR)
+    dirs.append(tempfile.gettempdir())
+    return dirs
+
+
+def _write_spill(directory: str, data: bytes | bytearray) -> str:
+    handle, path = tempfile.mkstemp(prefix="fotoai-decode-", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise
+    return path
+
+
+# --- starting workers without secrets and without a network -----------------------------------
+
+_spawn_lock = threading.Lock()
+
+
+def _isolation_command() -> tuple[list[str], str]:
+    """The command prefix that gives a process its own empty network namespace here, and a
+    description; ([], reason) where the platform does not allow one."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return [], "none: util-linux `unshare` is not installed"
+    for prefix in ([unshare, "--net"], [unshare, "--user", "--map-root-user", "--net"]):
+        try:
+            probe = subprocess.run(
+                [*prefix, "true"], capture_output=True, timeout=10, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if probe.returncode == 0:
+            return prefix, " ".join(os.path.basename(p) if i == 0 else p for i, p in enumerate(prefix))
+    return [], "none: the platform forbids new network namespaces (no CAP_SYS_ADMIN, no user namespaces)"
+
+
+def _worker_launcher(directory: str, isolate: list[str], environ: dict[str, str]) -> str:
+    """A tiny executable that starts the interpreter with a clean environment (and in its own
+    network namespace): multiprocessing's spawn runs it in place of the interpreter."""
+    path = os.path.join(directory, "fotoai-decode-worker")
+    env_args = " ".join(_sh_quote(f"{k}={v}") for k, v in sorted(environ.items()))
+    prefix = " ".join(_sh_quote(p) for p in isolate)
+    script = (
+        "#!/bin/sh\n"
+        f"exec /usr/bin/env -i {env_args} {prefix} {_sh_quote(sys.executable)} \"$@\"\n"
+    )
+    with open(path, "w") as out:
+        out.write(script)
+    os.chmod(path, stat.S_IRWXU)
+    return path
+
+
+def _sh_quote(value: str) -> str:
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def worker_environment() -> dict[str, str]:
+    return {k: os.environ[k] for k in ENV_ALLOWED if k in os.environ}
 
 
 def _tune_malloc() -> None:
@@ -155,6 +281,9 @@ class DecodeSandbox:
         start_timeout_s: float = 120.0,
         preload: Sequence[str] = ("fotoai.ingest.domain.pipeline", "rawpy", "pillow_heif"),
         spill_bytes: int = 1024 * 1024,
+        isolate_network: bool = True,
+        clean_environment: bool = True,
+        cpu_limit_s: int | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError("workers must be ≥ 1")
@@ -174,6 +303,25 @@ class DecodeSandbox:
         )
         self._closed = False
         self.restarts = 0  # workers replaced after a timeout or crash; exposed for metrics
+        # CPU seconds a call may burn (SIGXCPU past it; by default the time limit but at least
+        # 10 s, since a fresh worker's first call also pays lazy imports), and a lifetime cap.
+        self.cpu_limit_s = cpu_limit_s or max(10, int(timeout_s) + 1)
+        self._cpu_total = self.cpu_limit_s * max_tasks + 60
+        self._clean_environment = clean_environment
+        self._isolate_network = isolate_network
+        self._launcher: str | None = None
+        self._launcher_dir: str | None = None
+        self.network_isolation = "off"  # how workers are cut from the network, or why not
+
+    def _prepare_launcher(self) -> None:
+        if self._launcher is not None or not (self._clean_environment or self._isolate_network):
+            return
+        isolate: list[str] = []
+        if self._isolate_network:
+            isolate, self.network_isolation = _isolation_command()
+        environ = worker_environment() if self._clean_environment else dict(os.environ)
+        self._launcher_dir = tempfile.mkdtemp(prefix="fotoai-sandbox-")
+        self._launcher = _worker_launcher(self._launcher_dir, isolate, environ)
 
     def _queue(self) -> asyncio.Queue[_Worker | None]:
         if self._idle is None:
@@ -212,7 +360,13 @@ class DecodeSandbox:
                     slot.kill()
                 worker = await loop.run_in_executor(self._threads, self._spawn)
             self._busy.add(worker)
-            status, value = await loop.run_in_executor(self._threads, self._call, worker, fn, args)
+            try:
+                status, value = await loop.run_in_executor(
+                    self._threads, self._call, worker, fn, args
+                )
+            except SpillFailed:
+                healthy = True  # nothing reached the worker: it stays as it was
+                raise
             healthy = True
         finally:
             if worker is not None:
@@ -234,11 +388,24 @@ class DecodeSandbox:
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(
             target=_serve,
-            args=(child, self._memory_limit, self._preload),
+            args=(child, self._memory_limit, self._preload, self._cpu_total),
             name="fotoai-decode",
             daemon=True,
         )
-        process.start()
+        with _spawn_lock:
+            self._prepare_launcher()
+            if self._launcher is not None and self._context.get_start_method() == "spawn":
+                # spawn's interpreter path is process-wide: swap it only for this start.
+                from multiprocessing import spawn
+
+                previous = spawn.get_executable()
+                spawn.set_executable(self._launcher)
+                try:
+                    process.start()
+                finally:
+                    spawn.set_executable(previous)
+            else:
+                process.start()
         child.close()
         worker = _Worker(process, parent)
         if not parent.poll(self._start_timeout):
@@ -259,12 +426,17 @@ class DecodeSandbox:
     def _call(
         self, worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...]
     ) -> tuple[str, Any]:
-        deadline = time.monotonic() + self.timeout_s
-        worker.tasks += 1
         spilled: list[str] = []
         try:
+            # Outside the crash handling below: a full disk is not the photo's fault.
             shipped = tuple(self._spill(arg, spilled) for arg in args)
-            worker.conn.send((fn, shipped))
+        except BaseException:
+            _unlink_all(spilled)
+            raise
+        deadline = time.monotonic() + self.timeout_s
+        worker.tasks += 1
+        try:
+            worker.conn.send((fn, shipped, self.cpu_limit_s))
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 raise DecodeTimeout(self.timeout_s)
             return worker.conn.recv()
@@ -272,18 +444,21 @@ class DecodeSandbox:
             worker.process.join(timeout=1)
             raise WorkerCrashed(worker.process.exitcode) from exc
         finally:
-            for path in spilled:
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
+            _unlink_all(spilled)
 
     def _spill(self, arg: Any, spilled: list[str]) -> Any:
         if not isinstance(arg, (bytes, bytearray)) or len(arg) < self.spill_bytes:
             return arg
-        handle, path = tempfile.mkstemp(prefix="fotoai-decode-", dir=_spill_dir())
-        spilled.append(path)
-        with os.fdopen(handle, "wb") as out:
-            out.write(arg)
-        return _FileBytes(path)
+        failures = []
+        for directory in _spill_dirs(len(arg)):
+            try:
+                path = _write_spill(directory, arg)
+            except OSError as exc:  # ENOSPC, EDQUOT, EROFS …: try the next place
+                failures.append(f"{directory}: {exc.strerror or exc}")
+                continue
+            spilled.append(path)
+            return _FileBytes(path)
+        raise SpillFailed(errno.ENOSPC, "cannot park the input for the decoder: " + "; ".join(failures))
 
     async def aclose(self) -> None:
         """Stop every worker: idle ones politely, busy ones (cancelled calls) by force."""
@@ -301,6 +476,8 @@ class DecodeSandbox:
         for worker in list(self._busy):
             worker.kill()
         self._threads.shutdown(wait=False, cancel_futures=True)
+        if self._launcher_dir is not None:
+            shutil.rmtree(self._launcher_dir, ignore_errors=True)
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -312,3 +489,9 @@ class DecodeSandbox:
 
 async def _done(value: T) -> T:
     return value
+
+
+def _unlink_all(paths: list[str]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
