@@ -41,7 +41,9 @@ class Row(Protocol):
 
 class AlbumRow(Row, Protocol):
     async def set_members(self, photo_ids: Sequence[str], member: bool, at: datetime, version: str) -> None: ...
-    async def link_created(self, link_id: str, token_sha256: str, expires_at: datetime | None, at: datetime) -> None: ...
+    async def link_created(
+        self, link_id: str, token_sha256: str, expires_at: datetime | None, at: datetime, version: str,
+    ) -> None: ...
     async def link_revoked(self, link_id: str, at: datetime) -> None: ...
 
 
@@ -110,7 +112,7 @@ class ProjectLibrary:
                 case AlbumPhotosRemovedV1():
                     await unit.set_members(e.photo_ids, False, e.occurred_at, version)
                 case AlbumLinkCreatedV1():
-                    await unit.link_created(e.link_id, e.token_sha256, e.expires_at, e.occurred_at)
+                    await unit.link_created(e.link_id, e.token_sha256, e.expires_at, e.occurred_at, version)
                 case AlbumLinkRevokedV1():
                     await unit.link_revoked(e.link_id, e.occurred_at)
         return True

@@ -55,9 +55,9 @@ class PgLibraryQueries:
         return [{"month": r["month"], "count": r["count"]} for r in rows]
 
     async def _page(
-        self, conn: asyncpg.Connection, where: list[str], args: list[Any], sort: str, limit: int, cursor: str | None,
+        self, conn: asyncpg.Connection, where: list[str], args: list[Any], key: str, limit: int, cursor: str | None,
     ) -> tuple[list[dict[str, Any]], str | None, list[asyncpg.Record]]:
-        key = sort if sort in SORT_KEYS.values() or sort.startswith("s.") else SORT_KEYS[sort]
+        """A keyset page of photos ordered by the SQL expression `key`, newest first."""
         if cursor:
             at, pid = decode_cursor(cursor)
             args += [at, pid]
@@ -163,7 +163,7 @@ class PgLibraryQueries:
             )
             if row is None:
                 return None
-            items, nxt, _ = await self._page(conn, self._album_photos_where(), [owner_id, album_id], "taken", limit, cursor)
+            items, nxt, _ = await self._page(conn, self._album_photos_where(), [owner_id, album_id], SORT_KEYS["taken"], limit, cursor)
             links = await conn.fetch(
                 """SELECT id, token_sha256, expires_at, created_at FROM album_links
                    WHERE album_id = $1 AND revoked_at IS NULL AND token_sha256 IS NOT NULL
@@ -197,7 +197,7 @@ class PgLibraryQueries:
             a = await self._shared_album(conn, token_sha256)
             if a is None:
                 return None
-            items, nxt, _ = await self._page(conn, self._album_photos_where(), [a["owner_id"], a["id"]], "taken", limit, cursor)
+            items, nxt, _ = await self._page(conn, self._album_photos_where(), [a["owner_id"], a["id"]], SORT_KEYS["taken"], limit, cursor)
         public = ("id", "status", "taken_at", "created_at", "width", "height", "thumb", "file_name")
         return {
             "album": {"id": a["id"], "title": a["title"],

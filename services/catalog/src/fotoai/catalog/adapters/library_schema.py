@@ -68,14 +68,16 @@ class AlbumPhoto(SQLModel, table=True):
 
 
 class AlbumLink(SQLModel, table=True):
-    """A share link, by the SHA-256 of its token (the token itself is never stored)."""
+    """A share link, by the SHA-256 of its token (the token itself is never stored). Keyed by
+    album and link, so a fact naming the wrong album never touches another album's link."""
 
     __tablename__ = "album_links"
-    __table_args__ = (Index("album_links_token", "token_sha256", unique=True),)
+    __table_args__ = (Index("album_links_token", "token_sha256"),)
 
+    album_id: str = Field(primary_key=True)
     id: str = Field(primary_key=True)
-    album_id: str = Field(nullable=False, index=False)
     token_sha256: str | None = None
+    created_version: str | None = None
     expires_at: datetime | None = _ts()
     created_at: datetime | None = _ts()
     revoked_at: datetime | None = _ts()

@@ -42,18 +42,19 @@ ON CONFLICT (album_id, photo_id) DO UPDATE
   WHERE album_photos.version < EXCLUDED.version
 """
 
-# A link's facts are written once; a revocation is a tombstone (the earliest one is kept).
+# A link's creation: the newest version wins (a link is created once; a replayed or forged
+# second creation still converges). A revocation is a tombstone: the earliest one is kept.
 _LINK_CREATED = """
-INSERT INTO album_links (id, album_id, token_sha256, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (id) DO UPDATE SET token_sha256 = EXCLUDED.token_sha256,
-  expires_at = EXCLUDED.expires_at, created_at = EXCLUDED.created_at
-  WHERE album_links.album_id = EXCLUDED.album_id
+INSERT INTO album_links (album_id, id, token_sha256, created_version, expires_at, created_at)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (album_id, id) DO UPDATE SET token_sha256 = EXCLUDED.token_sha256,
+  created_version = EXCLUDED.created_version, expires_at = EXCLUDED.expires_at, created_at = EXCLUDED.created_at
+  WHERE album_links.created_version IS NULL OR album_links.created_version < EXCLUDED.created_version
 """
 
 _LINK_REVOKED = """
-INSERT INTO album_links (id, album_id, revoked_at) VALUES ($1, $2, $3)
-ON CONFLICT (id) DO UPDATE SET revoked_at = least(album_links.revoked_at, EXCLUDED.revoked_at)
-  WHERE album_links.album_id = EXCLUDED.album_id
+INSERT INTO album_links (album_id, id, revoked_at) VALUES ($1, $2, $3)
+ON CONFLICT (album_id, id) DO UPDATE SET revoked_at = least(album_links.revoked_at, EXCLUDED.revoked_at)
 """
 
 
@@ -84,11 +85,13 @@ class AlbumUnit(RowUnit):
     async def set_members(self, photo_ids: Sequence[str], member: bool, at: datetime, version: str) -> None:
         await self.conn.execute(_MEMBERSHIP, self.row["id"], list(dict.fromkeys(photo_ids)), member, at, version)
 
-    async def link_created(self, link_id: str, token_sha256: str, expires_at: datetime | None, at: datetime) -> None:
-        await self.conn.execute(_LINK_CREATED, link_id, self.row["id"], token_sha256, expires_at, at)
+    async def link_created(
+        self, link_id: str, token_sha256: str, expires_at: datetime | None, at: datetime, version: str,
+    ) -> None:
+        await self.conn.execute(_LINK_CREATED, self.row["id"], link_id, token_sha256, version, expires_at, at)
 
     async def link_revoked(self, link_id: str, at: datetime) -> None:
-        await self.conn.execute(_LINK_REVOKED, link_id, self.row["id"], at)
+        await self.conn.execute(_LINK_REVOKED, self.row["id"], link_id, at)
 
 
 class PgLibraryStore:
@@ -126,7 +129,8 @@ async def library_snapshot(pool: asyncpg.Pool, owner_id: str) -> dict[str, list[
             "ORDER BY m.album_id, m.photo_id"
         ),
         "album_links": (
-            "SELECT l.* FROM album_links l JOIN albums a ON a.id = l.album_id WHERE a.owner_id = $1 ORDER BY l.id"
+            "SELECT l.* FROM album_links l JOIN albums a ON a.id = l.album_id WHERE a.owner_id = $1 "
+            "ORDER BY l.album_id, l.id"
         ),
     }
     out: dict[str, list[tuple]] = {}

@@ -28,9 +28,16 @@ _SUMMARY_COLUMNS = f"""p.id, p.status, p.file_name, p.content_type, p.size, p.sh
              GROUP BY label, source ORDER BY max(score) DESC, label LIMIT {SUMMARY_TAGS}) t) AS top_tags,
     (SELECT jsonb_build_object('bucket', r.bucket, 'key', r.key) FROM renditions r
        WHERE r.photo_id = p.id AND r.name IN ('thumb_small', 'thumb_large')
-       ORDER BY r.name DESC LIMIT 1) AS thumb"""
+       ORDER BY r.name DESC LIMIT 1) AS thumb,
+    (SELECT jsonb_build_object('favorite', s.favorite, 'archived', s.archived)
+       FROM photo_states s WHERE s.photo_id = p.id AND s.owner_id = p.owner_id) AS flags"""
 _RENDITION_EXT = {"image/jpeg": "jpg", "image/webp": "webp", "image/png": "png", "image/avif": "avif"}
 RENDITIONS = ("original", "display", "thumb_small", "thumb_large", "enhanced")
+# The library's flags (adapters/library_queries.py): the trash hides a photo everywhere, the
+# archive hides it from listings and search unless asked for.
+_STATE = "SELECT 1 FROM photo_states s WHERE s.photo_id = p.id AND s.owner_id = p.owner_id"
+_NOT_IN_TRASH = f"NOT EXISTS ({_STATE} AND s.trashed_at IS NOT NULL)"
+_NOT_HIDDEN = f"NOT EXISTS ({_STATE} AND (s.trashed_at IS NOT NULL OR s.archived))"
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,9 @@ class ListFilters:
     taken_after: datetime | None = None
     taken_before: datetime | None = None
     camera: str | None = None
+    sort: str = "uploaded"
+    favorite: bool | None = None
+    archived: bool | None = None
 
 
 def _iso(at: datetime | None) -> str | None:
@@ -62,6 +72,8 @@ class PgCatalogQueries:
             "width": r["width"], "height": r["height"], "format": r["format"], "camera": r["camera"],
             "stages": {"ingest": r["stage_ingest"], "enhance": r["stage_enhance"], "tagging": r["stage_tagging"]},
             "duplicate_of": r["duplicate_of"], "tags": tags, "thumb": thumb,
+            "favorite": bool((r["flags"] or {}).get("favorite")),
+            "archived": bool((r["flags"] or {}).get("archived")),
             "rejection": (
                 {"reason": r["rejection_reason"], "message": r["rejection_message"]}
                 if r["rejection_reason"] else None
@@ -72,8 +84,11 @@ class PgCatalogQueries:
         self, owner_id: str, limit: int, cursor: str | None, filters: ListFilters
     ) -> tuple[list[dict[str, Any]], str | None]:
         """Newest first; raises domain.cursor.InvalidCursor for a cursor we did not issue."""
-        where = ["p.owner_id = $1", "p.deleted_at IS NULL"]
+        from fotoai.catalog.adapters.library_queries import SORT_KEYS, visibility
+
+        where = ["p.owner_id = $1", "p.deleted_at IS NULL", *visibility(filters.archived, filters.favorite)]
         args: list[Any] = [owner_id]
+        key = SORT_KEYS[filters.sort]
 
         def arg(value: Any) -> str:
             args.append(value)
@@ -81,7 +96,7 @@ class PgCatalogQueries:
 
         if cursor:
             at, pid = decode_cursor(cursor)
-            where.append(f"(p.created_at, p.id) < ({arg(at)}, {arg(pid)})")
+            where.append(f"({key}, p.id) < ({arg(at)}, {arg(pid)})")
         if filters.status:
             where.append(f"p.status = {arg(filters.status)}")
         if filters.taken_after:
@@ -96,21 +111,21 @@ class PgCatalogQueries:
                 f"AND lower(t.label) = lower({arg(filters.tag)}))"
             )
         sql = (
-            f"SELECT {_SUMMARY_COLUMNS} FROM photos p WHERE {' AND '.join(where)} "
-            f"ORDER BY p.created_at DESC, p.id DESC LIMIT {arg(limit + 1)}"
+            f"SELECT {_SUMMARY_COLUMNS}, {key} AS sort_at FROM photos p WHERE {' AND '.join(where)} "
+            f"ORDER BY {key} DESC, p.id DESC LIMIT {arg(limit + 1)}"
         )
         async with self.pool.acquire() as conn:
             rows = await conn.fetch(sql, *args)
             page = rows[:limit]
             items = await self._summaries(conn, page)
-        next_cursor = encode_cursor(page[-1]["created_at"], page[-1]["id"]) if len(rows) > limit else None
+        next_cursor = encode_cursor(page[-1]["sort_at"], page[-1]["id"]) if len(rows) > limit else None
         return items, next_cursor
 
     async def detail(self, owner_id: str, photo_id: str) -> dict[str, Any] | None:
         async with self.pool.acquire() as conn:
             row = await conn.fetchrow(
                 f"SELECT p.*, {_SUMMARY_COLUMNS} FROM photos p "
-                "WHERE p.id = $1 AND p.owner_id = $2 AND p.deleted_at IS NULL",
+                f"WHERE p.id = $1 AND p.owner_id = $2 AND p.deleted_at IS NULL AND {_NOT_IN_TRASH}",
                 photo_id, owner_id,
             )
             if row is None:
@@ -160,8 +175,8 @@ class PgCatalogQueries:
     async def object_of(self, owner_id: str, photo_id: str, rendition: str) -> dict[str, Any] | None:
         async with self.pool.acquire() as conn:
             row = await conn.fetchrow(
-                """SELECT file_name, content_type, original_bucket, original_key FROM photos
-                   WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL""", photo_id, owner_id,
+                f"""SELECT file_name, content_type, original_bucket, original_key FROM photos p
+                   WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL AND {_NOT_IN_TRASH}""", photo_id, owner_id,
             )
             if row is None:
                 return None
@@ -222,7 +237,7 @@ class PgCatalogQueries:
                     ranked AS (
                       SELECT p.id, p.created_at, count(DISTINCT h.idx) AS matched, max(h.best) AS best
                       FROM hits h JOIN photos p ON p.id = h.id
-                      WHERE p.owner_id = $1 AND p.deleted_at IS NULL
+                      WHERE p.owner_id = $1 AND p.deleted_at IS NULL AND {_NOT_HIDDEN}
                       GROUP BY p.id, p.created_at
                       ORDER BY matched DESC, best DESC, p.created_at DESC, p.id DESC LIMIT $6)
                     -- Summaries only for the page, not for every candidate.
@@ -258,7 +273,7 @@ class PgCatalogQueries:
                           WHERE e.space_id = {int(space)} AND e.owner_id = $1
                           ORDER BY e.embedding::vector({dim}) <=> $2::vector({dim}) LIMIT $3)
                         SELECT {_SUMMARY_COLUMNS}, nn.distance FROM nn JOIN photos p ON p.id = nn.photo_id
-                        WHERE p.deleted_at IS NULL ORDER BY nn.distance, p.id""",
+                        WHERE p.deleted_at IS NULL AND {_NOT_HIDDEN} ORDER BY nn.distance, p.id""",
                     owner_id, np.asarray(vector, dtype=np.float32), limit,
                 )
             return await self._summaries(conn, rows)

@@ -197,3 +197,7 @@ class ProcessedEvent(SQLModel, table=True):
     processed_at: datetime = Field(
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=text("now()"))
     )
+
+
+# The library's tables register on the same metadata (albums, trash, favourites).
+from fotoai.catalog.adapters import library_schema  # noqa: F401

@@ -37,9 +37,13 @@ def build_router(queries: PgCatalogQueries, search: SearchPhotos) -> APIRouter:
         taken_after: datetime | None = None,
         taken_before: datetime | None = None,
         camera: str | None = None,
+        sort: Literal["uploaded", "taken"] = "uploaded",
+        favorite: bool | None = None,
+        archived: bool | None = None,
     ) -> dict[str, Any]:
         filters = ListFilters(tag=tag, status=status, taken_after=taken_after,
-                              taken_before=taken_before, camera=camera)
+                              taken_before=taken_before, camera=camera, sort=sort,
+                              favorite=favorite, archived=archived)
         try:
             items, next_cursor = await queries.list_photos(owner_id, limit, cursor, filters)
         except InvalidCursor as exc:

@@ -50,15 +50,16 @@ def upgrade() -> None:
     )
     op.create_index('album_photos_photo', 'album_photos', ['photo_id'], unique=False)
     op.create_table('album_links',
-    sa.Column('id', sa.String(), nullable=False),
     sa.Column('album_id', sa.String(), nullable=False),
+    sa.Column('id', sa.String(), nullable=False),
     sa.Column('token_sha256', sa.String(), nullable=True),
+    sa.Column('created_version', sa.String(), nullable=True),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('album_id', 'id')
     )
-    op.create_index('album_links_token', 'album_links', ['token_sha256'], unique=True)
+    op.create_index('album_links_token', 'album_links', ['token_sha256'], unique=False)
     op.create_index('photos_owner_sort_taken', 'photos', ['owner_id', sa.literal_column('coalesce(taken_at, created_at) DESC'), sa.literal_column('id DESC')], unique=False, postgresql_where=sa.text('deleted_at IS NULL'))
 
 
