@@ -1,8 +1,6 @@
 """The bus and the object store against the real Kafka and S3 server of the local stack."""
 
 import asyncio
-import hashlib
-import os
 import uuid
 
 import pytest
@@ -10,8 +8,6 @@ from aiokafka import AIOKafkaConsumer
 from fotoai.contracts import OriginalObject, PhotoIngestedV1, PhotoUploadedV1, follow
 from fotoai.servicekit.bus import EventBus, PermanentError
 from fotoai.servicekit.settings import ServiceSettings
-from fotoai.servicekit.storage import ObjectNotFound, ObjectTooLarge
-from fotoai.servicekit.testing import aiter_bytes
 
 pytestmark = pytest.mark.integration
 
@@ -98,29 +94,6 @@ async def test_handler_results_are_published_and_failures_parked(stack_env):
     assert dlq[events["bad-data"].photo_id.encode()]["x-fotoai-attempts"] == b"1"
     assert dlq[b"poison-" + owner.encode()]["x-fotoai-attempts"] == b"0"
     assert calls[events["flaky"].photo_id] == 2
-
-
-async def test_put_stream_hashes_limits_and_cleans_up(object_store):
-    key = f"test/{uuid.uuid4()}"
-    data = os.urandom(9 * 1024 * 1024 + 123)  # more than one multipart part
-    stored = await object_store.put_stream("fotoai-originals", key, aiter_bytes(data), "image/jpeg", max_bytes=len(data))
-    assert stored.size == len(data) and stored.sha256 == hashlib.sha256(data).hexdigest()
-    assert await object_store.get_bytes("fotoai-originals", key) == data
-    assert await object_store.size("fotoai-originals", key) == len(data)
-    assert await object_store.head("fotoai-originals", key, 16) == data[:16]
-    assert await object_store.sha256("fotoai-originals", key) == stored.sha256
-    assert await object_store.size("fotoai-originals", key + "-missing") is None
-    with pytest.raises(ObjectTooLarge):
-        await object_store.get_bytes("fotoai-originals", key, max_bytes=1000)
-
-    big = f"test/{uuid.uuid4()}"
-    with pytest.raises(ObjectTooLarge):
-        await object_store.put_stream("fotoai-originals", big, aiter_bytes(data), "image/jpeg", max_bytes=1_000_000)
-    assert not await object_store.exists("fotoai-originals", big)
-
-    await object_store.delete_prefix("fotoai-originals", key)
-    with pytest.raises(ObjectNotFound):
-        await object_store.get_bytes("fotoai-originals", key)
 
 
 async def test_presigned_urls_work_and_are_signed(object_store):

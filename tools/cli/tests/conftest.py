@@ -50,7 +50,7 @@ class Pipeline:
 
     # storage
     async def put_stream(self, bucket: str, key: str, chunks: AsyncIterator[bytes], content_type: str,
-                         max_bytes: int, first: bytes = b"") -> StoredStream:
+                         max_bytes: int, first: bytes = b"", length: int | None = None) -> StoredStream:
         data = bytearray(first)
         async for c in chunks:
             data += c
@@ -60,10 +60,8 @@ class Pipeline:
     async def delete(self, bucket: str, key: str) -> None:
         self.objects.pop(key, None)
 
-    def presigned_get_url(self, bucket: str, key: str, expires_s: int = 600, filename: str | None = None) -> str:
-        return f"http://s3.test/{bucket}/{key}"
-
-    def presigned_put_url(self, bucket: str, key: str, expires_s: int = 900) -> str:
+    def presigned_get_url(self, bucket: str, key: str, expires_s: int = 600, filename: str | None = None,
+                          content_type: str | None = None, attachment: bool = False) -> str:
         return f"http://s3.test/{bucket}/{key}"
 
     # catalog

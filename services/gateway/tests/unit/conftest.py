@@ -16,6 +16,7 @@ from fotoai.gateway.domain.auth import Keyring, mint_hs256
 from fotoai.gateway.main import Adapters, build_app
 
 from .fakes import FakeBus, FakeInspector, FakeStore, fake_catalog, summary
+from .library_fakes import add_fake_library
 
 ISSUER, AUDIENCE = "fotoai-test", "fotoai"
 
@@ -37,6 +38,7 @@ class Harness:
             "b1": summary("b1", "bob", "2026-01-01T00:00:00+00:00", ["cat"]),
         }
         self.catalog_app = fake_catalog(self.photos)
+        self.library = add_fake_library(self.catalog_app, self.photos)
         self.catalog_up = True
 
         harness = self

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Query
 from fastapi.responses import JSONResponse
 from fotoai.contracts import Event
-from fotoai.servicekit.storage import ObjectTooLarge, StoredStream
+from fotoai.servicekit.async_storage import ListedObject
+from fotoai.servicekit.storage import ObjectTooLarge, PresignedPost, StorageError, StoredStream
 
 
 class FakeBus:
@@ -30,10 +32,14 @@ class FakeBus:
 class FakeStore:
     def __init__(self) -> None:
         self.objects: dict[tuple[str, str], bytes] = {}
+        self.types: dict[tuple[str, str], str] = {}
+        self.modified: dict[tuple[str, str], datetime] = {}
         self.max_chunk_seen = 0
+        self.lengths: list[int | None] = []
 
     async def put_stream(self, bucket: str, key: str, chunks: AsyncIterator[bytes], content_type: str,
-                         max_bytes: int, first: bytes = b"") -> StoredStream:
+                         max_bytes: int, first: bytes = b"", length: int | None = None) -> StoredStream:
+        self.lengths.append(length)
         digest, data = hashlib.sha256(), bytearray()
         for part in [first]:
             data += part
@@ -44,19 +50,40 @@ class FakeStore:
                 raise ObjectTooLarge(max_bytes)
         if len(data) > max_bytes:
             raise ObjectTooLarge(max_bytes)
+        if length is not None and len(data) != length:
+            raise StorageError("the stream does not match its declared length")
         digest.update(data)
-        self.objects[(bucket, key)] = bytes(data)
+        self.put(bucket, key, bytes(data), content_type)
         return StoredStream(len(data), digest.hexdigest())
+
+    def put(self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream",
+            modified: datetime | None = None) -> None:
+        self.objects[(bucket, key)] = data
+        self.types[(bucket, key)] = content_type
+        self.modified[(bucket, key)] = modified or datetime.now(UTC)
 
     async def delete(self, bucket: str, key: str) -> None:
         self.objects.pop((bucket, key), None)
 
-    def presigned_get_url(self, bucket: str, key: str, expires_s: int = 600, filename: str | None = None) -> str:
+    async def copy(self, bucket: str, source_key: str, key: str) -> None:
+        self.put(bucket, key, self.objects[(bucket, source_key)], self.types[(bucket, source_key)])
+
+    async def list(self, bucket: str, prefix: str) -> AsyncIterator[ListedObject]:
+        for (b, k), data in list(self.objects.items()):
+            if b == bucket and k.startswith(prefix):
+                yield ListedObject(k, len(data), self.modified[(b, k)])
+
+    def presigned_get_url(self, bucket: str, key: str, expires_s: int = 600, filename: str | None = None,
+                          content_type: str | None = None, attachment: bool = False) -> str:
         extra = f"&filename={filename}" if filename else ""
+        extra += f"&response-content-type={content_type}" if content_type else ""
+        extra += "&attachment" if attachment else ""
         return f"http://s3.test/{bucket}/{key}?X-Amz-Expires={expires_s}{extra}"
 
-    def presigned_put_url(self, bucket: str, key: str, expires_s: int = 900) -> str:
-        return f"http://s3.test/{bucket}/{key}?put&X-Amz-Expires={expires_s}"
+    def presigned_post(self, bucket: str, key: str, max_bytes: int, expires_s: int = 900,
+                       content_type: str | None = None) -> PresignedPost:
+        return PresignedPost(f"http://s3.test/{bucket}", {"key": key, "policy": f"max={max_bytes}",
+                                                          "Content-Type": content_type or ""})
 
 
 class FakeInspector:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from fotoai.contracts import PhotoDeletedV1
+from fotoai.contracts.library import PhotoTrashedV1
 from fotoai.gateway.config import RateLimitOptions
 
 
@@ -83,15 +83,13 @@ async def test_content_redirects_to_a_presigned_url(gw) -> None:  # type: ignore
     assert r.status_code == 422
 
 
-async def test_delete_publishes_one_deterministic_event(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_delete_moves_the_photo_to_the_trash(gw) -> None:  # type: ignore[no-untyped-def]
     client, h = gw
-    r1 = await client.delete("/v1/photos/p1", headers=h.auth())
-    r2 = await client.delete("/v1/photos/p1", headers=h.auth())
-    assert r1.status_code == r2.status_code == 202
-    assert r1.json() == {"id": "p1", "status": "deleting"}
-    e1, e2 = h.bus.events
-    assert isinstance(e1, PhotoDeletedV1) and e1.owner_id == "alice" and e1.deleted_by == "alice"
-    assert e1.event_id == e2.event_id  # a repeated delete is deduplicated downstream
+    r = await client.delete("/v1/photos/p1", headers=h.auth())
+    assert r.status_code == 202
+    assert r.json() == {"id": "p1", "status": "trashed"}
+    (e,) = h.bus.events
+    assert isinstance(e, PhotoTrashedV1) and e.owner_id == "alice" and e.trashed_by == "alice"
 
 
 async def test_search_and_tags(gw) -> None:  # type: ignore[no-untyped-def]

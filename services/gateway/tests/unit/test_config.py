@@ -48,8 +48,13 @@ def test_nested_rate_limits_and_env_names(monkeypatch: pytest.MonkeyPatch) -> No
 def test_dev_login_only_in_local_mode_without_jwks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FOTOAI_JWT_SECRET", SECRET)
     assert not GatewaySettings().dev_login_enabled
+    monkeypatch.setenv("FOTOAI_GATEWAY__DEV_LOGIN", "true")
+    assert not GatewaySettings().dev_login_enabled  # the switch alone is not enough
     monkeypatch.setenv("FOTOAI_LOCAL_MODE", "true")
     assert GatewaySettings().dev_login_enabled
+    monkeypatch.setenv("FOTOAI_GATEWAY__DEV_LOGIN", "false")
+    assert not GatewaySettings().dev_login_enabled  # and it turns it off in local mode too
+    monkeypatch.delenv("FOTOAI_GATEWAY__DEV_LOGIN")
     monkeypatch.setenv("FOTOAI_JWT_JWKS_URL", "https://id.example/jwks")
     assert not GatewaySettings().dev_login_enabled  # never next to production keys
     monkeypatch.delenv("FOTOAI_JWT_JWKS_URL")

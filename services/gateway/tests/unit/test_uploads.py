@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+from datetime import UTC
 
 import pytest
 from fotoai.contracts import PhotoUploadedV1
@@ -212,12 +213,15 @@ async def test_direct_upload_flow(gw) -> None:  # type: ignore[no-untyped-def]
                           headers=h.auth())
     assert r.status_code == 201, r.text
     started = r.json()
-    assert started["method"] == "PUT" and "put" in started["url"]
     uid = started["upload_id"]
-    # Completing before the PUT: the object is not there yet.
+    # A form for exactly one key under incoming/, bounded by the declared size.
+    assert started["method"] == "POST" and started["max_bytes"] == len(data)
+    assert started["fields"]["key"] == f"incoming/alice/{uid}"
+    assert started["fields"]["policy"] == f"max={len(data)}"
+    # Completing before the upload: the object is not there yet.
     r = await client.post(f"/v1/uploads/{uid}/complete", headers=h.auth())
     assert r.status_code == 409
-    h.store.objects[("fotoai-originals", f"alice/{uid}/original")] = data  # the client's PUT
+    h.store.put("fotoai-originals", f"incoming/alice/{uid}", data, "image/jpeg")  # the client's POST
     # Another user cannot complete (or learn about) alice's upload.
     assert (await client.post(f"/v1/uploads/{uid}/complete", headers=h.auth("bob"))).status_code == 404
     r = await client.post(f"/v1/uploads/{uid}/complete", headers=h.auth())
@@ -226,23 +230,66 @@ async def test_direct_upload_flow(gw) -> None:  # type: ignore[no-untyped-def]
     assert r.headers["location"] == f"/v1/photos/{uid}"
     (event,) = h.bus.events
     assert event.photo_id == uid and event.original.file_name == "big.jpg"
+    assert event.original.key == f"alice/{uid}/original" and event.original.content_type == "image/jpeg"
+    assert h.store.objects[("fotoai-originals", f"alice/{uid}/original")] == data
+    assert ("fotoai-originals", f"incoming/alice/{uid}") not in h.store.objects
+    # Single use: a second POST with the same form lands in incoming/ and is never processed.
+    h.store.put("fotoai-originals", f"incoming/alice/{uid}", jpeg((80, 60)), "image/jpeg")
     again = await client.post(f"/v1/uploads/{uid}/complete", headers=h.auth())
     assert again.json() == r.json() and len(h.bus.events) == 1
+    assert h.store.objects[("fotoai-originals", f"alice/{uid}/original")] == data
 
 
 async def test_direct_upload_refusals(make_client) -> None:  # type: ignore[no-untyped-def]
     async with make_client(max_upload_bytes=5000) as (client, h):
         r = await client.post("/v1/uploads", json={"content_type": "image/jpeg", "size": 6000}, headers=h.auth())
         assert r.status_code == 413
-        r = await client.post("/v1/uploads", json={"content_type": "text/html", "size": 10}, headers=h.auth())
-        assert r.status_code == 415
-        # Declared small, but the client PUT something else: checked on completion.
-        for payload, code in [(b"<html>not an image</html>", 415), (jpeg() + bytes(6000), 413)]:
-            uid = (await client.post("/v1/uploads", json={"content_type": "image/jpeg", "size": 100},
+        for claimed in ("text/html", "image/svg+xml", "application/javascript"):
+            r = await client.post("/v1/uploads", json={"content_type": claimed, "size": 10}, headers=h.auth())
+            assert r.status_code == 415, claimed
+        # Declared small, but the client sent something else: checked on completion.
+        for payload, code in [(b"<html>not an image</html>", 415), (b"\x80<html><script>alert(1)</script>", 415),
+                              (jpeg() + bytes(6000), 413), (jpeg() + bytes(200), 413)]:
+            uid = (await client.post("/v1/uploads", json={"content_type": "image/jpeg", "size": len(jpeg()) + 100},
                                      headers=h.auth())).json()["upload_id"]
-            key = ("fotoai-originals", f"alice/{uid}/original")
-            h.store.objects[key] = payload
+            key = ("fotoai-originals", f"incoming/alice/{uid}")
+            h.store.put(*key, payload)
             r = await client.post(f"/v1/uploads/{uid}/complete", headers=h.auth())
             assert r.status_code == code
             assert key not in h.store.objects  # removed
         assert h.bus.events == []
+
+
+async def test_direct_uploads_charge_the_real_bytes(make_client) -> None:  # type: ignore[no-untyped-def]
+    data = jpeg()
+    budget = 3 * len(data)
+    rl = RateLimitOptions(upload_bytes_per_day=budget, ip_per_s=1000, ip_burst=1000)
+    async with make_client(rate_limits=rl) as (client, h):
+        # Declaring the whole budget reserves it ...
+        r = await client.post("/v1/uploads", json={"content_type": "image/jpeg", "size": budget}, headers=h.auth())
+        assert r.status_code == 201
+        uid = r.json()["upload_id"]
+        r = await client.post("/v1/uploads", json={"content_type": "image/jpeg", "size": len(data)}, headers=h.auth())
+        assert r.status_code == 429
+        # ... and completing a smaller file gives back what was not used.
+        h.store.put("fotoai-originals", f"incoming/alice/{uid}", data)
+        assert (await client.post(f"/v1/uploads/{uid}/complete", headers=h.auth())).status_code == 202
+        r = await client.post("/v1/uploads", json={"content_type": "image/jpeg", "size": len(data)}, headers=h.auth())
+        assert r.status_code == 201
+
+
+async def test_the_reaper_removes_direct_uploads_never_completed(gw) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime, timedelta
+
+    _client, h = gw
+    direct = h.app.state.gateway.direct
+    now = datetime.now(UTC)
+    old = now - timedelta(seconds=direct.lifetime_s + 1)
+    young = now - timedelta(seconds=direct.lifetime_s - 60)
+    h.store.put("fotoai-originals", "incoming/alice/old", b"x", modified=old)
+    h.store.put("fotoai-originals", "incoming/alice/young", b"x", modified=young)
+    h.store.put("fotoai-originals", "alice/done/original", b"x", modified=old)
+    assert await direct.reap(now) == 1
+    assert set(h.store.objects) == {("fotoai-originals", "incoming/alice/young"), ("fotoai-originals", "alice/done/original")}
+    # The documented lifetime: the form's life plus the grace period.
+    assert direct.lifetime_s == h.app.state.gateway.settings.gateway.presign_put_ttl_s + 3600

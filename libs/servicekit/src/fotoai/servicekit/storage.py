@@ -1,8 +1,13 @@
-"""The object store (S3 API through the minio client), async-friendly.
+"""The object store (S3 API through the minio client), for services that read and write
+whole objects.
 
-minio is a blocking client, so every call runs in a worker thread. `put_stream` uploads an
-async stream of chunks with bounded memory (a small queue between the event loop and the
-uploading thread), hashing as it goes and stopping as soon as a size limit is passed.
+minio is a blocking client, so every call runs in a worker thread; each call is short and
+never waits on other work of that pool. Streaming uploads from the network, whose pace the
+client sets, live in `async_storage` (asyncio-native, no threads): a thread that waits for a
+remote client's bytes is how the gateway once deadlocked its own pool.
+
+Shared by both modules: the endpoint parsing, the translation of S3 errors into the three
+exceptions below, and the presigner (signing is pure CPU once the region is configured).
 """
 
 from __future__ import annotations
@@ -10,18 +15,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
-import queue
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
-from urllib.parse import urlsplit
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote, urlsplit
 
 from minio import Minio
+from minio.datatypes import PostPolicy
 from minio.error import S3Error
 
-PART_SIZE = 8 * 1024 * 1024
-_EOF = object()
-_MISSING = ("NoSuchKey", "NoSuchObject", "NotFound")
+_MISSING = ("NoSuchKey", "NoSuchObject", "NotFound", "NoSuchUpload")
 
 
 class StorageError(RuntimeError):
@@ -46,31 +48,84 @@ class StoredStream:
     sha256: str
 
 
-class _QueueReader(io.RawIOBase):
-    """A blocking file-like fed from the event loop; minio reads it in its own thread."""
+@dataclass(frozen=True)
+class PresignedPost:
+    """A browser-style form upload: POST `fields` plus the file (last) as multipart to `url`."""
 
-    def __init__(self, q: queue.Queue[object]) -> None:
-        self._q = q
-        self._buf = bytearray()
-        self._eof = False
+    url: str
+    fields: dict[str, str]
 
-    def readable(self) -> bool:
-        return True
 
-    def read(self, size: int = -1) -> bytes:
-        while not self._eof and (size < 0 or len(self._buf) < size):
-            item = self._q.get()
-            if item is _EOF:
-                self._eof = True
-            elif isinstance(item, BaseException):
-                raise item
-            else:
-                self._buf += item  # type: ignore[operator]
-        if size < 0:
-            size = len(self._buf)
-        out = bytes(self._buf[:size])
-        del self._buf[:size]
-        return out
+def endpoint_parts(endpoint: str) -> tuple[str, bool]:
+    """`http(s)://host:port` → (`host:port`, secure), as both minio clients want it."""
+    parts = urlsplit(endpoint)
+    return parts.netloc, parts.scheme == "https"
+
+
+def is_missing(exc: BaseException) -> bool:
+    """An S3 "no such key/bucket/upload" answer, from either minio client."""
+    return getattr(exc, "code", None) in _MISSING
+
+
+def translate(exc: BaseException, bucket: str, key: str) -> Exception:
+    """The one mapping of client errors to ours: missing → ObjectNotFound, else StorageError."""
+    if isinstance(exc, (ObjectNotFound, ObjectTooLarge, StorageError)):
+        return exc
+    if is_missing(exc):
+        return ObjectNotFound(f"{bucket}/{key}")
+    return StorageError(f"object store error on {bucket}/{key}: {type(exc).__name__}: {exc}"[:500])
+
+
+def content_disposition(filename: str | None) -> str:
+    """`attachment`, with the file name as RFC 6266 `filename*` (never raw in a quoted string)."""
+    if not filename:
+        return "attachment"
+    ascii_name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in filename)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+class Presigner:
+    """Signs URLs for the public endpoint (browsers reach the store there). CPU only."""
+
+    def __init__(self, public_endpoint: str, access_key: str, secret_key: str, region: str) -> None:
+        netloc, secure = endpoint_parts(public_endpoint)
+        self.endpoint = public_endpoint.rstrip("/")
+        self._minio = Minio(netloc, access_key=access_key, secret_key=secret_key, secure=secure, region=region)
+
+    def get_url(
+        self, bucket: str, key: str, expires_s: int = 600, filename: str | None = None,
+        content_type: str | None = None, attachment: bool = False,
+    ) -> str:
+        """A GET URL; `content_type` and `attachment` override what the store would answer."""
+        headers: dict[str, str] = {}
+        if content_type:
+            headers["response-content-type"] = content_type
+        if filename or attachment:
+            headers["response-content-disposition"] = content_disposition(filename)
+        return self._minio.presigned_get_object(
+            bucket, key, expires=timedelta(seconds=expires_s), response_headers=headers or None
+        )
+
+    def put_url(self, bucket: str, key: str, expires_s: int = 900) -> str:
+        return self._minio.presigned_put_object(bucket, key, expires=timedelta(seconds=expires_s))
+
+    def head_url(self, bucket: str, key: str, expires_s: int = 60) -> str:
+        return self._minio.get_presigned_url("HEAD", bucket, key, expires=timedelta(seconds=expires_s))
+
+    def post_form(
+        self, bucket: str, key: str, max_bytes: int, expires_s: int = 900, content_type: str | None = None
+    ) -> PresignedPost:
+        """A POST policy for exactly `key` and at most `max_bytes`: the store itself refuses more."""
+        policy = PostPolicy(bucket, datetime.now(UTC) + timedelta(seconds=expires_s))
+        policy.add_equals_condition("key", key)
+        policy.add_content_length_range_condition(1, max_bytes)
+        if content_type:
+            policy.add_equals_condition("Content-Type", content_type)
+        fields = self._minio.presigned_post_policy(policy)
+        fields["key"] = key
+        if content_type:
+            fields["Content-Type"] = content_type
+        return PresignedPost(f"{self.endpoint}/{bucket}", fields)
 
 
 class ObjectStore:
@@ -82,23 +137,12 @@ class ObjectStore:
         region: str = "us-east-1",
         public_endpoint: str | None = None,
     ) -> None:
-        parts = urlsplit(endpoint)
+        netloc, secure = endpoint_parts(endpoint)
         self.endpoint = endpoint
-        self._client = Minio(
-            parts.netloc, access_key=access_key, secret_key=secret_key,
-            secure=parts.scheme == "https", region=region,
-        )
-        pub = urlsplit(public_endpoint or endpoint)
-        self._presigner = Minio(
-            pub.netloc, access_key=access_key, secret_key=secret_key,
-            secure=pub.scheme == "https", region=region,
-        )
+        self._client = Minio(netloc, access_key=access_key, secret_key=secret_key, secure=secure, region=region)
+        self.presigner = Presigner(public_endpoint or endpoint, access_key, secret_key, region)
 
-    @staticmethod
-    def _translate(exc: Exception, bucket: str, key: str) -> Exception:
-        if isinstance(exc, S3Error) and exc.code in _MISSING:
-            return ObjectNotFound(f"{bucket}/{key}")
-        return StorageError(f"object store error on {bucket}/{key}: {exc}")
+    _translate = staticmethod(translate)
 
     async def ensure_buckets(self, *buckets: str) -> None:
         def work() -> None:
@@ -140,66 +184,6 @@ class ObjectStore:
 
         await asyncio.to_thread(work)
 
-    async def put_stream(
-        self,
-        bucket: str,
-        key: str,
-        chunks: AsyncIterator[bytes],
-        content_type: str,
-        max_bytes: int,
-        first: bytes = b"",
-    ) -> StoredStream:
-        """Upload a stream without holding it in memory; raises ObjectTooLarge past `max_bytes`."""
-        q: queue.Queue[object] = queue.Queue(maxsize=8)
-        reader = _QueueReader(q)
-        loop = asyncio.get_running_loop()
-
-        def upload() -> None:
-            self._client.put_object(
-                bucket, key, reader, length=-1, part_size=PART_SIZE, content_type=content_type
-            )
-
-        upload_task = loop.run_in_executor(None, upload)
-        digest = hashlib.sha256()
-        size = 0
-        try:
-            async def feed(chunk: bytes) -> None:
-                nonlocal size
-                size += len(chunk)
-                if size > max_bytes:
-                    raise ObjectTooLarge(max_bytes)
-                digest.update(chunk)
-                while True:  # keep the loop responsive while the uploader drains the queue
-                    try:
-                        q.put_nowait(chunk)
-                        return
-                    except queue.Full:
-                        if upload_task.done():
-                            await upload_task
-                        await asyncio.sleep(0.002)
-
-            if first:
-                await feed(first)
-            async for chunk in chunks:
-                if chunk:
-                    await feed(chunk)
-            await asyncio.to_thread(q.put, _EOF)
-            await upload_task
-        except BaseException as exc:
-            q.put(StorageError("upload aborted") if not isinstance(exc, Exception) else exc)
-            try:
-                await upload_task
-            except Exception:  # noqa: BLE001 — the upload is abandoned either way
-                pass
-            try:
-                await self.delete(bucket, key)
-            except StorageError:
-                pass  # the store is down; an unfinished upload leaves no object behind anyway
-            if isinstance(exc, (ObjectTooLarge, asyncio.CancelledError)):
-                raise
-            raise self._translate(exc, bucket, key) if not isinstance(exc, StorageError) else exc
-        return StoredStream(size=size, sha256=digest.hexdigest())
-
     async def size(self, bucket: str, key: str) -> int | None:
         """The object's size in bytes, or None when there is no such object."""
 
@@ -210,7 +194,7 @@ class ObjectStore:
                 if exc.code in _MISSING:
                     return None
                 raise StorageError(str(exc)) from exc
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise StorageError(f"object store unreachable: {exc}") from exc
 
         return await asyncio.to_thread(work)
@@ -226,7 +210,7 @@ class ObjectStore:
                 finally:
                     resp.close()
                     resp.release_conn()
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise self._translate(exc, bucket, key) from exc
 
         return await asyncio.to_thread(work)
@@ -244,7 +228,7 @@ class ObjectStore:
                 finally:
                     resp.close()
                     resp.release_conn()
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise self._translate(exc, bucket, key) from exc
             return digest.hexdigest()
 
@@ -290,15 +274,10 @@ class ObjectStore:
         return await asyncio.to_thread(work)
 
     def presigned_get_url(self, bucket: str, key: str, expires_s: int = 600, filename: str | None = None) -> str:
-        headers = None
-        if filename:
-            headers = {"response-content-disposition": f'attachment; filename="{filename}"'}
-        return self._presigner.presigned_get_object(
-            bucket, key, expires=timedelta(seconds=expires_s), response_headers=headers
-        )
+        return self.presigner.get_url(bucket, key, expires_s, filename=filename)
 
     def presigned_put_url(self, bucket: str, key: str, expires_s: int = 900) -> str:
-        return self._presigner.presigned_put_object(bucket, key, expires=timedelta(seconds=expires_s))
+        return self.presigner.put_url(bucket, key, expires_s)
 
 
 class PortStore:

@@ -31,3 +31,7 @@ class KeysUnavailable(RuntimeError):
 
 class PublishFailed(RuntimeError):
     """The event could not be published: the upload is undone, 503."""
+
+
+class UploadTimedOut(Exception):
+    """The client sent no bytes for too long, or the upload passed its deadline: 408."""

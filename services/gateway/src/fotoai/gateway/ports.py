@@ -11,7 +11,8 @@ from typing import Any, Protocol
 from fotoai.contracts import Event
 from fotoai.gateway.domain.auth import Keyring
 from fotoai.gateway.domain.ratelimit import Bucket, Decision
-from fotoai.servicekit.storage import StoredStream
+from fotoai.servicekit.async_storage import ListedObject
+from fotoai.servicekit.storage import PresignedPost, StoredStream
 
 
 class EventPublisher(Protocol):
@@ -19,22 +20,31 @@ class EventPublisher(Protocol):
 
 
 class OriginalsStore(Protocol):
+    """Streaming uploads (bounded, cancellable: the object is removed on failure) and URLs."""
+
     async def put_stream(
         self, bucket: str, key: str, chunks: AsyncIterator[bytes], content_type: str,
-        max_bytes: int, first: bytes = b"",
+        max_bytes: int, first: bytes = b"", length: int | None = None,
     ) -> StoredStream: ...
 
     async def delete(self, bucket: str, key: str) -> None: ...
 
+    async def copy(self, bucket: str, source_key: str, key: str) -> None: ...
+
+    def list(self, bucket: str, prefix: str) -> AsyncIterator[ListedObject]: ...
+
     def presigned_get_url(
-        self, bucket: str, key: str, expires_s: int = 600, filename: str | None = None
+        self, bucket: str, key: str, expires_s: int = 600, filename: str | None = None,
+        content_type: str | None = None, attachment: bool = False,
     ) -> str: ...
 
-    def presigned_put_url(self, bucket: str, key: str, expires_s: int = 900) -> str: ...
+    def presigned_post(
+        self, bucket: str, key: str, max_bytes: int, expires_s: int = 900, content_type: str | None = None
+    ) -> PresignedPost: ...
 
 
 class ObjectInspector(Protocol):
-    """Reads an object a client uploaded directly (presigned PUT)."""
+    """Reads an object a client uploaded directly (presigned POST form)."""
 
     async def size(self, bucket: str, key: str) -> int | None: ...
 

@@ -8,6 +8,7 @@ confusion (an HS256 token signed with an RSA public key as the secret) can never
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -16,6 +17,10 @@ from typing import Any
 
 import jwt
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Kept as is in owner ids; everything else (`/`, `:`, `%`, spaces, non-ASCII) is percent-encoded.
+_OWNER_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~@+=|!")
 
 READ = "photos:read"
 WRITE = "photos:write"
@@ -52,8 +57,24 @@ class ScopeError(Exception):
         self.needed = needed
 
 
+def owner_id_of(sub: str) -> str:
+    """The owner id a subject's data lives under: safe in object keys (`{owner}/{photo}/...`),
+    Redis keys (`x:{owner}:y`) and purge prefixes, and one-to-one with the subject.
+
+    Percent-encodes every character outside a small safe set, so `a/b` and `a:b` can never
+    reach another owner's prefix or key. Control characters are refused before this.
+    """
+    return "".join(c if c in _OWNER_SAFE else "".join(f"%{b:02X}" for b in c.encode()) for c in sub)
+
+
+def header_safe(text: str, limit: int = 200) -> str:
+    """`text` as the content of a quoted-string in a header: printable ASCII, no `"` or `\\`."""
+    return "".join(c if " " <= c <= "~" and c not in '"\\' else "?" for c in text[:limit])
+
+
 @dataclass(frozen=True)
 class Principal:
+    #: The owner id (`owner_id_of` the token's subject); the raw subject is `claims["sub"]`.
     sub: str
     scopes: frozenset[str]
     expires_at: float
@@ -168,9 +189,11 @@ class TokenVerifier:
         sub = claims.get("sub")
         if not isinstance(sub, str) or not sub or len(sub) > 200:
             raise AuthError("the token has no usable subject")
+        if _CONTROL.search(sub):
+            raise AuthError("the token's subject contains control characters")
         scope = claims.get("scope", "")
         scopes = scope.split() if isinstance(scope, str) else [s for s in scope if isinstance(s, str)]
-        principal = Principal(sub, frozenset(scopes), float(claims["exp"]), claims)
+        principal = Principal(owner_id_of(sub), frozenset(scopes), float(claims["exp"]), claims)
         self._cache[token] = principal
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)

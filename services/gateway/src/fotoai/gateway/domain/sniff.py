@@ -52,6 +52,8 @@ _NOT_IMAGE: tuple[tuple[bytes, str], ...] = (
 )
 
 _TEXT_CONTROL_OK = frozenset(b"\t\n\r\f\x1b")
+_MARKUP = (b"<!doctype", b"<html", b"<?xml", b"<svg", b"<head", b"<body", b"<script", b"<iframe",
+           b"<object", b"<embed", b"<meta", b"<style", b"<!--")
 
 
 @dataclass(frozen=True)
@@ -105,9 +107,26 @@ def sniff(head: bytes) -> Sniffed:
     for magic, what in _NOT_IMAGE:
         if head.startswith(magic):
             return Sniffed(False, None, f"this looks like {what}, not an image")
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if stripped.startswith((b"<!doctype", b"<html", b"<?xml", b"<svg", b"<head", b"<body", b"<script")):
+    lowered = head.lower()
+    if any(tag in lowered for tag in _MARKUP):
+        # Anywhere in the sample, not only at the start: browsers sniff past junk bytes
+        # (`\x80<html><script>` renders as HTML), and no camera format carries these tags up front.
         return Sniffed(False, None, "this looks like HTML or XML (SVG is not accepted), not an image")
     if _looks_like_text(head):
         return Sniffed(False, None, "this looks like text, not an image")
     return Sniffed(True, None)
+
+
+#: Media types an original or rendition may be served as; anything else is served as
+#: application/octet-stream (never text/html, SVG or a script type).
+SERVABLE = frozenset({
+    "image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "image/heif", "image/avif",
+    "image/tiff", "image/bmp", "image/jp2", "image/jxl", "image/x-canon-cr3", "image/x-olympus-orf",
+    "image/x-panasonic-rw2", "image/x-fuji-raf",
+})
+
+
+def servable_type(media_type: str | None) -> str:
+    """The type to serve stored bytes as: a known raster image type, else a download."""
+    value = (media_type or "").split(";", 1)[0].strip().lower()
+    return value if value in SERVABLE else "application/octet-stream"
