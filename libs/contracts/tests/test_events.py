@@ -30,7 +30,7 @@ def uploaded(**kw) -> PhotoUploadedV1:
 def test_topic_names_follow_the_convention():
     for cls in EVENT_TYPES:
         entity, fact, version = cls.TOPIC.split(".")
-        assert entity in ("photo", "album") and version == "v1"
+        assert entity in ("photo", "album", "person") and version == "v1"
         assert cls.__name__ == f"{entity.capitalize()}{''.join(w.capitalize() for w in fact.split('-'))}V1"
         assert cls.ce_type() == f"fotoai.{cls.TOPIC}"
 

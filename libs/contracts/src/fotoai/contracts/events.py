@@ -87,6 +87,15 @@ class GpsPosition(Frozen):
     alt: float | None = None
 
 
+class Place(Frozen):
+    """Where a GPS position lies, by offline reverse geocoding (GeoNames populated places)."""
+
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    country_code: str | None = Field(default=None, description="ISO 3166-1 alpha-2")
+
+
 class ExifSubset(Frozen):
     taken_at: datetime | None = Field(default=None, description="aware when the file had an offset")
     camera_make: str | None = None
@@ -129,6 +138,7 @@ class PhotoIngestedV1(Event):
     phash: str | None = Field(default=None, description="64-bit perceptual hash, hex")
     renditions: list[Rendition] = Field(default_factory=list)
     decode_path: str | None = Field(default=None, description="how the pixels were obtained, e.g. raw_preview")
+    place: Place | None = Field(default=None, description="reverse-geocoded from exif.gps, when it has one")
 
 
 class PhotoRejectedV1(Event):
@@ -236,6 +246,10 @@ class PhotoStageFailedV1(Event):
 
 # The library's events (favourites, trash, albums) live in their own module.
 from fotoai.contracts.library import ALBUM_EVENT_TYPES, PHOTO_LIBRARY_EVENT_TYPES
+from fotoai.contracts.recognition import (
+    PERSON_EVENT_TYPES,
+    PHOTO_RECOGNITION_EVENT_TYPES,
+)
 
 EVENT_TYPES: tuple[type[Event], ...] = (
     PhotoUploadedV1,
@@ -247,6 +261,8 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     PhotoStageFailedV1,
     *PHOTO_LIBRARY_EVENT_TYPES,
     *ALBUM_EVENT_TYPES,  # type: ignore[list-item] — keyed by their album, same envelope
+    *PHOTO_RECOGNITION_EVENT_TYPES,
+    *PERSON_EVENT_TYPES,  # type: ignore[list-item] — keyed by their owner, same envelope
 )
 
 BY_TOPIC: dict[str, type[Event]] = {cls.TOPIC: cls for cls in EVENT_TYPES}

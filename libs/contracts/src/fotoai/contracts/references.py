@@ -69,6 +69,11 @@ def photo_prefix(event: Event) -> str:
 
 def check_references(event: Event, buckets: Buckets) -> None:
     """Raise ReferenceViolation unless every object `event` references is its own photo's."""
+    if not hasattr(event, "photo_id"):
+        # Events keyed by something else (an album, an owner's people) reference no photo objects.
+        if not _safe_segment(event.owner_id):
+            raise ReferenceViolation(f"{event.TOPIC} {event.event_id}: owner_id may not be empty or contain '/'")
+        return
     if not (_safe_segment(event.owner_id) and _safe_segment(event.photo_id)):
         raise ReferenceViolation(
             f"{event.TOPIC} {event.event_id}: owner_id/photo_id may not be empty or contain '/'"

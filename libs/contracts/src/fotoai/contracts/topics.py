@@ -11,7 +11,7 @@ PHOTO_TOPIC_PARTITIONS = 12
 DLQ_PARTITIONS = 3
 
 #: The services that consume and therefore own a dead-letter topic.
-CONSUMER_SERVICES = ("ingest", "enhance", "tagging", "catalog")
+CONSUMER_SERVICES = ("ingest", "enhance", "tagging", "catalog", "people", "text")
 
 PHOTO_TOPICS: tuple[str, ...] = tuple(cls.TOPIC for cls in EVENT_TYPES)
 

@@ -1,0 +1,32 @@
+"""Offline reverse geocoding of known landmarks (GeoNames data shipped in the wheel)."""
+
+import pytest
+from fotoai.ingest.domain.places import distance_km, locate
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "city", "country", "code"),
+    [
+        (48.8584, 2.2945, "Paris", "France", "FR"),  # the Eiffel Tower: not its suburb Vanves
+        (38.7223, -9.1393, "Lisbon", "Portugal", "PT"),
+        (41.8902, 12.4922, "Rome", "Italy", "IT"),
+        (-33.8568, 151.2153, "Sydney", "Australia", "AU"),
+    ],
+)
+def test_landmarks_name_their_city_and_country(lat, lon, city, country, code):
+    place = locate(lat, lon)
+    assert place is not None
+    assert (place.city, place.country, place.country_code) == (city, country, code)
+
+
+def test_far_from_a_big_city_the_nearest_populated_place_is_named():
+    place = locate(46.0207, 7.7491)  # Zermatt: no city of 100,000 within 25 km
+    assert place is not None and place.country_code == "CH" and place.city
+
+
+def test_null_island_is_no_place():
+    assert locate(0.0, 0.0) is None
+
+
+def test_distance():
+    assert distance_km((48.8584, 2.2945), (38.7223, -9.1393)) == pytest.approx(1453, rel=0.02)
