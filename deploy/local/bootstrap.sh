@@ -28,6 +28,10 @@ if ! command -v mvn >/dev/null 2>&1; then apt_install maven || { say "Maven is r
 if ! command -v redis-server >/dev/null 2>&1; then
   apt_install redis-server || say "redis-server could not be installed: rate limits will be per gateway process"
 fi
+if ! command -v tesseract >/dev/null 2>&1; then
+  # The text service reads text in photos with Tesseract (Debian's 5.3, English data).
+  apt_install tesseract-ocr tesseract-ocr-eng || say "tesseract-ocr could not be installed: the text service will not start"
+fi
 
 # tests/deploy renders deploy/k8s with the real kustomize: kubectl's built-in one, else a standalone
 # kustomize built from its Go module (Debian's kubernetes-client is 1.20, far too old).

@@ -1,0 +1,67 @@
+"""`RecognizeText`: `photo.ingested.v1` → the display rendition → gate → OCR →
+`photo.text-recognized.v1`.
+
+The gate runs on a small grey copy; only photos with text-like lines pay for Tesseract. The
+output depends only on the ingested event and the rendition's bytes, and its id is derived from
+the ingested event's, so a redelivery republishes the same fact.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+
+import numpy as np
+from fotoai.contracts import PhotoIngestedV1, follow
+from fotoai.contracts.recognition import PhotoTextRecognizedV1
+from fotoai.text.config import TextOptions
+from fotoai.text.domain.gate import looks_like_text, shrink
+from fotoai.text.domain.words import lines_from_tsv
+from fotoai.text.ports import ObjectStore, OcrEngine
+from PIL import Image
+
+MAX_RENDITION_BYTES = 64 * 1024 * 1024
+
+
+class MissingRendition(ValueError):
+    """The ingested event lists no rendition to read."""
+
+
+def _grey(data: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as im:
+        im.draft("L", (4096, 4096))  # JPEG shrink-on-load: no need for more than OCR reads
+        return np.asarray(im.convert("L"))
+
+
+def _png(grey: np.ndarray, side: int) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(shrink(grey, side)).save(out, format="PNG", compress_level=1)
+    return out.getvalue()
+
+
+class RecognizeText:
+    def __init__(self, store: ObjectStore, ocr: OcrEngine, options: TextOptions) -> None:
+        self.store = store
+        self.ocr = ocr
+        self.options = options
+
+    async def __call__(self, event: PhotoIngestedV1) -> PhotoTextRecognizedV1:
+        t0 = time.perf_counter()
+        by_name = {r.name: r for r in event.renditions}
+        source = by_name.get("display") or by_name.get("thumb_large")
+        if source is None:
+            raise MissingRendition(f"photo {event.photo_id} has no display rendition")
+        data = await self.store.get_bytes(source.bucket, source.key, max_bytes=MAX_RENDITION_BYTES)
+        grey = await asyncio.to_thread(_grey, data)
+        opts = self.options
+        gated = opts.gate and not await asyncio.to_thread(looks_like_text, grey, opts.gate_min_lines)
+        text = ""
+        if not gated:
+            png = await asyncio.to_thread(_png, grey, opts.ocr_max_side)
+            text = "\n".join(lines_from_tsv(await self.ocr.read_tsv(png), opts.min_confidence))
+        return follow(
+            event, PhotoTextRecognizedV1, qualifiers=(self.ocr.name,),
+            text=text, gated=gated, engine=self.ocr.name, languages=opts.languages,
+            duration_ms=(time.perf_counter() - t0) * 1000,
+        )

@@ -1,0 +1,86 @@
+"""The gate and the use case on rendered signs and on photos without text (real Tesseract)."""
+
+import io
+import shutil
+
+import numpy as np
+import pytest
+from fotoai.contracts import PhotoIngestedV1, Rendition
+from fotoai.text.adapters.tesseract import TesseractOcr
+from fotoai.text.config import TextOptions
+from fotoai.text.domain.gate import looks_like_text
+from fotoai.text.domain.words import lines_from_tsv
+from fotoai.text.use_cases import RecognizeText
+from PIL import Image, ImageDraw, ImageFont
+from skimage import data as samples
+
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr not installed")
+
+
+def sign(lines=("WELCOME TO", "LISBON CAFE"), size=(1200, 500)) -> Image.Image:
+    im = Image.new("RGB", size, (245, 240, 225))
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=90)
+    for i, line in enumerate(lines):
+        draw.text((60, 80 + i * 150), line, fill=(20, 30, 90), font=font)
+    return im
+
+
+def jpeg(im: Image.Image) -> bytes:
+    out = io.BytesIO()
+    im.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+def grey(im: Image.Image) -> np.ndarray:
+    return np.asarray(im.convert("L"))
+
+
+def test_the_gate_sees_a_sign():
+    assert looks_like_text(grey(sign()))
+
+
+@pytest.mark.parametrize("photo", [samples.astronaut, samples.chelsea, samples.rocket])
+def test_the_gate_passes_over_photos_without_text(photo):
+    assert not looks_like_text(np.asarray(Image.fromarray(photo()).convert("L")))
+
+
+def test_the_gate_passes_over_a_flat_image():
+    assert not looks_like_text(np.full((400, 600), 128, np.uint8))
+
+
+def test_low_confidence_and_punctuation_are_dropped():
+    tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    rows = [("WELCOME", 96), ("TO", 95), ("|~", 90), ("ghost", 20)]
+    tsv += "".join(f"5\t1\t1\t1\t1\t{i}\t0\t0\t1\t1\t{c}\t{w}\n" for i, (w, c) in enumerate(rows))
+    assert lines_from_tsv(tsv, 55) == ["WELCOME TO"]
+
+
+class Store:
+    def __init__(self, blobs):
+        self.blobs = blobs
+
+    async def get_bytes(self, bucket, key, max_bytes=None):
+        return self.blobs[key]
+
+
+def ingested(key: str) -> PhotoIngestedV1:
+    return PhotoIngestedV1(
+        photo_id="p1", owner_id="alice", format="jpeg", width=1200, height=500,
+        renditions=[Rendition(name="display", bucket="fotoai-renditions", key=key, width=1200,
+                              height=500, bytes=1, mime="image/jpeg")],
+    )
+
+
+@needs_tesseract
+async def test_a_sign_is_read_and_a_photo_is_gated():
+    store = Store({"alice/p1/display.jpg": jpeg(sign()), "alice/p2/display.jpg": jpeg(Image.fromarray(samples.astronaut()))})
+    recognize = RecognizeText(store, TesseractOcr("tesseract", "eng", 60, 1), TextOptions())
+    event = ingested("alice/p1/display.jpg")
+    read = await recognize(event)
+    assert not read.gated and "WELCOME" in read.text and "LISBON" in read.text
+    assert read.engine.startswith("tesseract")
+    again = await recognize(event)
+    assert again.event_id == read.event_id  # a redelivery republishes the same fact
+    skipped = await recognize(ingested("alice/p2/display.jpg"))
+    assert skipped.gated and skipped.text == ""
