@@ -14,7 +14,7 @@ from pathlib import Path
 KAFKA_VERSION = "4.4.0"
 S3PROXY_VERSION = "4.1.0"
 
-SERVICES = ("catalog", "ingest", "enhance", "tagging", "gateway")
+SERVICES = ("catalog", "ingest", "enhance", "tagging", "people", "text", "gateway")
 
 DEFAULT_PORTS = {
     "gateway": 8000,
@@ -22,6 +22,8 @@ DEFAULT_PORTS = {
     "ingest": 8002,
     "enhance": 8003,
     "tagging": 8004,
+    "people": 8005,
+    "text": 8006,
     "web": 3000,
     "kafka": 19092,
     "kafka_controller": 19093,
@@ -95,6 +97,11 @@ class StackConfig:
             name: int(os.environ.get(f"FOTOAI_PORT_{name.upper()}", default))
             for name, default in DEFAULT_PORTS.items()
         }
+        # Services added after the first five follow the gateway's block when only the gateway
+        # port was moved, so side-by-side stacks set up for five services still do not collide.
+        for name in ("people", "text"):
+            if f"FOTOAI_PORT_{name.upper()}" not in os.environ:
+                ports[name] = ports["gateway"] + DEFAULT_PORTS[name] - DEFAULT_PORTS["gateway"]
         services = tuple(
             s for s in os.environ.get("FOTOAI_STACK_SERVICES", ",".join(SERVICES)).split(",") if s
         )
