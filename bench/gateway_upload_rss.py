@@ -4,7 +4,7 @@ Starts the real gateway (`python -m fotoai.gateway`) against the running stack's
 object store, uploads one large body as a raw `image/*` stream and one as `multipart/form-data`,
 and reads the process's peak RSS (`VmHWM` in /proc) before and after each. The peer is the
 body size: a gateway that buffered the file would grow by at least that much. Throughput is
-compared with a direct `ObjectStore.put_stream` of the same bytes from this process.
+compared with a direct `AsyncObjectStore.put_stream` of the same bytes from this process.
 
 Needs the stack (`make up`, or FOTOAI_STACK_ENV pointing at a stack.env).
 
@@ -24,7 +24,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
-from fotoai.servicekit.storage import ObjectStore
+from fotoai.servicekit.async_storage import AsyncObjectStore
 from fotoai.servicekit.testing import load_stack_env, mint_token, stack_env_path
 
 CHUNK = 256 * 1024
@@ -84,7 +84,7 @@ def main() -> None:
     owner = f"bench-{uuid.uuid4().hex[:8]}"
     token = mint_token(env_file, owner)
     rows = []
-    store = ObjectStore(env_file["FOTOAI_S3_ENDPOINT"], env_file["FOTOAI_S3_ACCESS_KEY"], env_file["FOTOAI_S3_SECRET_KEY"])
+    s3 = (env_file["FOTOAI_S3_ENDPOINT"], env_file["FOTOAI_S3_ACCESS_KEY"], env_file["FOTOAI_S3_SECRET_KEY"])
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -123,18 +123,23 @@ def main() -> None:
                 for c in body_chunks(size):
                     yield c
 
-            t0 = time.perf_counter()
-            await store.put_stream("fotoai-originals", f"{owner}/direct/original", gen(), "image/jpeg", size + 1)
-            return size / 1024 / 1024 / (time.perf_counter() - t0)
+            async with AsyncObjectStore(*s3) as store:
+                t0 = time.perf_counter()
+                await store.put_stream("fotoai-originals", f"{owner}/direct/original", gen(), "image/jpeg", size + 1)
+                return size / 1024 / 1024 / (time.perf_counter() - t0)
 
         direct_mbs = asyncio.run(direct())
     finally:
         proc.terminate()
         proc.wait(20)
-        asyncio.run(store.delete_prefix("fotoai-originals", f"{owner}/"))
+        async def clean() -> None:
+            async with AsyncObjectStore(*s3) as store:
+                await store.delete_prefix("fotoai-originals", f"{owner}/")
+
+        asyncio.run(clean())
 
     mb = size / 1024 / 1024
-    print(f"\nGateway upload memory: {mb:.0f} MB body, {CHUNK // 1024} KiB client chunks, S3 part size 8 MiB")
+    print(f"\nGateway upload memory: {mb:.0f} MB body, {CHUNK // 1024} KiB client chunks, S3 part size 5 MiB (unknown length)")
     print(f"{'upload':22} {'RSS before MB':>14} {'peak RSS MB':>12} {'growth MB':>10} {'growth/body':>12} {'MB/s':>7} {'vs direct':>10}")
     for mode, before, peak, growth, mbs in rows:
         print(f"{mode:22} {before:14.1f} {peak:12.1f} {growth:10.1f} {max(0.0, growth) / mb:12.3f} {mbs:7.1f} {mbs / direct_mbs:10.2f}")

@@ -162,7 +162,7 @@ async def test_oversize_stream_is_413_and_leaves_nothing(
     assert await object_store.delete_prefix("fotoai-originals", f"{owner}/") == 0
 
 
-async def test_direct_upload_through_a_presigned_put(
+async def test_direct_upload_through_a_presigned_post_form(
     app_client: tuple[httpx.AsyncClient, GatewaySettings], stack_env: dict[str, str], object_store: ObjectStore,
 ) -> None:
     client, settings = app_client
@@ -173,16 +173,24 @@ async def test_direct_upload_through_a_presigned_put(
                           headers=auth)
     assert r.status_code == 201, r.text
     started = r.json()
+    assert started["method"] == "POST"
     async with httpx.AsyncClient(timeout=60) as s3:
-        put = await s3.put(started["url"], content=data, headers=started["headers"])
-        assert put.status_code == 200, put.text
+        # The store itself refuses more than was declared (the policy's content-length-range).
+        big = await s3.post(started["url"], data=started["fields"],
+                            files={"file": ("big.jpg", data + bytes(4096), "image/jpeg")})
+        assert big.status_code == 400 and "EntityTooLarge" in big.text
+        sent = await s3.post(started["url"], data=started["fields"], files={"file": ("big.jpg", data, "image/jpeg")})
+        assert sent.status_code in (200, 201, 204), sent.text
     async with UploadedWatcher(settings.kafka_bootstrap) as watcher:
         r = await client.post(f"/v1/uploads/{started['upload_id']}/complete", headers=auth)
         assert r.status_code == 202, r.text
         record = await watcher.wait_for(started["upload_id"])
     assert r.json()["sha256"] == hashlib.sha256(data).hexdigest()
     assert b'"file_name":"big.jpg"' in record.value
-    await object_store.delete("fotoai-originals", f"{owner}/{started['upload_id']}/original")
+    key = f"{owner}/{started['upload_id']}/original"
+    assert await object_store.get_bytes("fotoai-originals", key) == data
+    assert not await object_store.exists("fotoai-originals", f"incoming/{owner}/{started['upload_id']}")
+    await object_store.delete("fotoai-originals", key)
 
 
 async def test_content_redirect_is_a_working_presigned_url(
@@ -197,4 +205,7 @@ async def test_content_redirect_is_a_working_presigned_url(
     async with httpx.AsyncClient(timeout=30) as s3:
         got = await s3.get(r.headers["location"])
     assert got.status_code == 200 and got.content == data
+    # Typed by what was detected, and always a download: never rendered on the storage origin.
+    assert got.headers["content-type"] in ("image/jpeg", "application/octet-stream")
+    assert got.headers["content-disposition"].startswith("attachment")
     await object_store.delete("fotoai-originals", "alice/p1/original")
