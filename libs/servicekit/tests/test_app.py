@@ -65,3 +65,17 @@ async def test_errors_are_problem_details(client):
     assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
     r = await c.get("/items/notanumber")
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["path", "n"]
+
+
+async def test_services_on_loopback_answer_only_to_local_host_names():
+    from fotoai.servicekit.app import guarded
+
+    app = build()
+    assert guarded(app, "0.0.0.0") is app  # behind an ingress: its job
+    local = guarded(app, "127.0.0.1")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=local), base_url="http://t") as c:
+        for host in ("localhost", "localhost:8000", "127.0.0.1:8000", "[::1]:8000", "LOCALHOST"):
+            assert (await c.get("/healthz", headers={"Host": host})).status_code == 200, host
+        for host in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example", "", "localhost.:1"):
+            r = await c.get("/healthz", headers={"Host": host})
+            assert r.status_code == 421 and r.headers["content-type"] == "application/problem+json", host

@@ -186,3 +186,19 @@ async def test_every_api_answer_carries_nosniff_and_a_strict_csp(gw) -> None:  #
               await client.get("/healthz")]:
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+async def test_forwarded_for_is_believed_only_from_the_web_server(make_client) -> None:  # type: ignore[no-untyped-def]
+    from fotoai.gateway.config import RateLimitOptions
+
+    rl = RateLimitOptions(ip_per_s=0.001, ip_burst=2)
+    # The harness's peer address is 203.0.113.7: here it is the trusted web server.
+    async with make_client(rate_limits=rl, trusted_proxies=["203.0.113.7"]) as (client, h):
+        for browser in ("198.51.100.1", "198.51.100.2"):  # one abusive browser cannot drain another's budget
+            codes = [(await client.get("/v1/photos", headers={**h.auth(), "X-Forwarded-For": browser})).status_code
+                     for _ in range(3)]
+            assert codes == [200, 200, 429], browser
+    async with make_client(rate_limits=rl) as (client, h):  # no trusted proxy: the header is ignored
+        codes = [(await client.get("/v1/photos", headers={**h.auth(), "X-Forwarded-For": f"198.51.100.{i}"})).status_code
+                 for i in range(3)]
+        assert codes == [200, 200, 429]

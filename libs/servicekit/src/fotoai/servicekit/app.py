@@ -159,8 +159,50 @@ def create_app(
     return app
 
 
+#: Host names a service bound to the loopback interface answers to.
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _host_name(value: str) -> str:
+    value = value.strip().lower()
+    if value.startswith("["):  # [::1]:8000
+        return value[1:].split("]", 1)[0]
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+class HostAllowList:
+    """Refuses requests whose `Host` is not one of `hosts` (421, problem+json).
+
+    A service on 127.0.0.1 is reachable from any web page the user opens: DNS rebinding points
+    `evil.example` at 127.0.0.1, and only the `Host` header still says who was meant.
+    """
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str]) -> None:
+        self.app, self.hosts = app, hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            raw = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+            if _host_name(raw) not in self.hosts:
+                resp = problem(421, "Misdirected Request", "this service does not answer to that host name")
+                await resp(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def guarded(app: ASGIApp, bind_host: str) -> ASGIApp:
+    """`app`, behind the host allow-list when it listens on loopback only (the local stack)."""
+    name = _host_name(bind_host) if bind_host not in ("::1", "[::1]") else "::1"
+    if name in LOOPBACK_HOSTS:
+        return HostAllowList(app, LOOPBACK_HOSTS)
+    return app
+
+
 def serve(app: FastAPI, host: str, port: int) -> None:
-    """Run `app` with uvicorn until SIGTERM/SIGINT (graceful: the lifespan closes everything)."""
+    """Run `app` with uvicorn until SIGTERM/SIGINT (graceful: the lifespan closes everything).
+
+    On loopback (the local stack) only requests for localhost/127.0.0.1/[::1] are answered."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, timeout_graceful_shutdown=15)
+    uvicorn.run(guarded(app, host), host=host, port=port, log_config=None, access_log=False,
+                timeout_graceful_shutdown=15)
