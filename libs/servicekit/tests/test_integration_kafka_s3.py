@@ -5,17 +5,25 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaConsumer
-from fotoai.contracts import OriginalObject, PhotoIngestedV1, PhotoUploadedV1, follow
+from fotoai.contracts import (
+    OriginalObject,
+    PhotoIngestedV1,
+    PhotoStageFailedV1,
+    PhotoUploadedV1,
+    follow,
+)
 from fotoai.servicekit.bus import EventBus, PermanentError
 from fotoai.servicekit.settings import ServiceSettings
 
 pytestmark = pytest.mark.integration
 
 
-def upload_event(owner: str) -> PhotoUploadedV1:
+def upload_event(owner: str, name: str = "original", key: str | None = None) -> PhotoUploadedV1:
+    pid = str(uuid.uuid4())
     return PhotoUploadedV1(
-        photo_id=str(uuid.uuid4()), owner_id=owner,
-        original=OriginalObject(bucket="b", key="k", size=1, sha256="0" * 64),
+        photo_id=pid, owner_id=owner,
+        original=OriginalObject(bucket="fotoai-originals", key=key or f"{owner}/{pid}/{name}",
+                                size=1, sha256="0" * 64),
     )
 
 
@@ -52,11 +60,12 @@ async def test_handler_results_are_published_and_failures_parked(stack_env):
         if ev.owner_id != owner:
             return None  # a new group starts at the beginning: skip the topic's history quickly
         calls[ev.photo_id] = calls.get(ev.photo_id, 0) + 1
-        if ev.original.key == "flaky" and calls[ev.photo_id] < 2:
+        name = ev.original.key.rsplit("/", 1)[-1]
+        if name == "flaky" and calls[ev.photo_id] < 2:
             raise ConnectionError("transient")
-        if ev.original.key == "always-fails":
+        if name == "always-fails":
             raise ConnectionError("storage down")
-        if ev.original.key == "bad-data":
+        if name == "bad-data":
             raise PermanentError("cannot ever work")
         return follow(ev, PhotoIngestedV1, format="jpeg", width=1, height=1)
 
@@ -65,10 +74,11 @@ async def test_handler_results_are_published_and_failures_parked(stack_env):
     try:
         events = {}
         for key in ("ok", "flaky", "always-fails", "bad-data"):
-            ev = upload_event(owner)
-            ev = ev.model_copy(update={"original": ev.original.model_copy(update={"key": key})})
-            events[key] = ev
-            await bus.publish(ev)
+            events[key] = upload_event(owner, key)
+            await bus.publish(events[key])
+        # Another photo's original: refused before any handler runs (issue 14's forgery).
+        events["foreign"] = upload_event(owner, key="someone-else/their-photo/original")
+        await bus.publish(events["foreign"])
         await bus.broker.publish(b"\x00poison", topic="photo.uploaded.v1", key=b"poison-" + owner.encode())
         ids = {e.photo_id.encode() for e in events.values()}
 
@@ -79,9 +89,11 @@ async def test_handler_results_are_published_and_failures_parked(stack_env):
         def done(got):
             mine = [m for m in got if m.key in ids or m.key == b"poison-" + owner.encode()]
             return len([m for m in mine if m.topic == "photo.ingested.v1"]) >= 2 and \
-                len([m for m in mine if parked_by_us(m)]) >= 3
+                len([m for m in mine if parked_by_us(m)]) >= 4 and \
+                len([m for m in mine if m.topic == "photo.stage-failed.v1"]) >= 2
 
-        got = await collect(settings.kafka_bootstrap, ["photo.ingested.v1", "dlq.enhance"], done)
+        got = await collect(settings.kafka_bootstrap,
+                            ["photo.ingested.v1", "dlq.enhance", "photo.stage-failed.v1"], done)
     finally:
         await bus.stop()
     ingested = {m.key for m in got if m.topic == "photo.ingested.v1" and m.key in ids}
@@ -94,6 +106,19 @@ async def test_handler_results_are_published_and_failures_parked(stack_env):
     assert dlq[events["bad-data"].photo_id.encode()]["x-fotoai-attempts"] == b"1"
     assert dlq[b"poison-" + owner.encode()]["x-fotoai-attempts"] == b"0"
     assert calls[events["flaky"].photo_id] == 2
+    foreign = dlq[events["foreign"].photo_id.encode()]
+    assert foreign["x-fotoai-error-type"] == b"ReferenceViolation" and foreign["x-fotoai-attempts"] == b"0"
+    assert b"not under" in foreign["x-fotoai-error"] and events["foreign"].photo_id not in calls
+    # Each real event the stage gave up on is reported, as a contract event; the poison
+    # message and the untrusted one are not (they name no photo we may mark failed).
+    reports = [PhotoStageFailedV1.model_validate_json(m.value) for m in got
+               if m.topic == "photo.stage-failed.v1" and m.key in ids]
+    by_photo = {r.photo_id: r for r in reports}
+    assert set(by_photo) == {events["always-fails"].photo_id, events["bad-data"].photo_id}
+    r = by_photo[events["always-fails"].photo_id]
+    assert (r.stage, r.error_type, r.attempts, r.dead_letter_topic) == ("enhance", "ConnectionError", 3, "dlq.enhance")
+    assert r.failed_event.event_id == events["always-fails"].event_id
+    assert r.failed_event.topic == "photo.uploaded.v1" and r.owner_id == owner
 
 
 async def test_presigned_urls_work_and_are_signed(object_store):

@@ -1,5 +1,6 @@
-"""Property: any shuffle of a library's events, with any redeliveries, ends in exactly the
-catalog the in-order delivery gives (checked on the real PostgreSQL, row for row)."""
+"""Property: any shuffle of a library's events, with any redeliveries, applied one by one or
+in batches of any size, ends in exactly the catalog the in-order delivery gives (checked on the
+real PostgreSQL, row for row)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fotoai.catalog.adapters.store import PgCatalogStore, create_pool, snapshot
-from fotoai.catalog.domain.failures import StageFailure
-from fotoai.catalog.scenarios import photo_story
 from fotoai.catalog.use_cases import Buckets, ProjectEvents
 from fotoai.contracts import PhotoDeletedV1
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from services.catalog.tests.scenarios import photo_story, stage_failed
 
 pytestmark = pytest.mark.integration
 
@@ -58,35 +59,33 @@ def libraries(draw):
             items.append(PhotoDeletedV1(photo_id=pid, owner_id=owner, deleted_by="admin",
                                         occurred_at=t0 + timedelta(seconds=draw(st.integers(0, 9)))))
         for stage in draw(st.lists(st.sampled_from(["ingest", "enhance", "tagging"]), max_size=2, unique=True)):
-            items.append(StageFailure(
-                failure_id=f"{pid}/{stage}", stage=stage, photo_id=pid, owner_id=owner,
-                failed_at=t0 + timedelta(seconds=draw(st.integers(0, 9))), error="gave up",
-            ))
+            items.append(stage_failed(story[0], stage, t0 + timedelta(seconds=draw(st.integers(0, 9)))))
     shuffled = draw(st.permutations(items))
     redelivered = draw(st.lists(st.sampled_from(items), max_size=4))
     positions = [draw(st.integers(0, len(shuffled))) for _ in redelivered]
     noisy = list(shuffled)
     for item, pos in zip(redelivered, positions, strict=True):
         noisy.insert(pos, item)
-    return owner, items, noisy
+    cuts = sorted(draw(st.lists(st.integers(0, len(noisy)), max_size=4)))
+    batches = [noisy[a:b] for a, b in zip([0, *cuts], [*cuts, len(noisy)], strict=True) if b > a]
+    return owner, items, batches
 
 
 async def _apply(project: ProjectEvents, items) -> None:
     for item in items:
-        if isinstance(item, StageFailure):
-            await project.stage_failed(item)
-        else:
-            await project(item)
+        await project(item)
 
 
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(lib=libraries())
 async def test_any_order_with_redeliveries_converges_to_the_in_order_catalog(pool, second_pool, lib) -> None:
-    owner, in_order, noisy = lib
+    owner, in_order, batches = lib
     buckets = Buckets("fotoai-originals", "fotoai-renditions")
     await _apply(ProjectEvents(PgCatalogStore(pool), NullRemover(), buckets), in_order)
-    await _apply(ProjectEvents(PgCatalogStore(second_pool), NullRemover(), buckets), noisy)
+    shuffled = ProjectEvents(PgCatalogStore(second_pool), NullRemover(), buckets)
+    for batch in batches:  # several events per transaction, redeliveries inside one batch too
+        await shuffled.batch(batch)
     expected = await snapshot(pool, owner)
     assert expected["photos"], "the library projected nothing"
     assert await snapshot(second_pool, owner) == expected

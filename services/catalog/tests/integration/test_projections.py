@@ -8,9 +8,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fotoai.catalog.adapters.store import snapshot
 from fotoai.catalog.domain.duplicates import Candidate, duplicate_of, phash_to_int
-from fotoai.catalog.domain.failures import StageFailure
-from fotoai.catalog.scenarios import photo_story
-from fotoai.contracts import PhotoDeletedV1, PhotoTaggedV1, Tag
+from fotoai.contracts import (
+    OwnerMismatch,
+    PhotoDeletedV1,
+    PhotoEnhancedV1,
+    PhotoTaggedV1,
+    Rendition,
+    Tag,
+)
+
+from services.catalog.tests.scenarios import photo_story, stage_failed
 
 pytestmark = pytest.mark.integration
 
@@ -140,28 +147,58 @@ async def test_deleting_the_reference_moves_duplicates_to_the_next_earliest(proj
     assert (await queries.detail(owner, c[0].photo_id))["duplicate_of"] == b[0].photo_id
 
 
-async def test_dead_lettered_stages(project, queries, owner) -> None:
+async def test_failed_stages_make_a_photo_degraded_until_a_rerun_succeeds(project, queries, owner) -> None:
     uploaded, ingested, enhanced, tagged = photo_story(owner, seed=30)
     at = ingested.occurred_at + timedelta(seconds=1)
     await apply_all(project, [uploaded, ingested, tagged])
-    await project.stage_failed(StageFailure("f-enh-" + owner, "enhance", uploaded.photo_id, owner, at, "boom"))
+    await project(stage_failed(ingested, "enhance", at, "boom"))
     d = await queries.detail(owner, uploaded.photo_id)
-    assert d["stages"]["enhance"] == "failed" and d["status"] == "ready"
-    await project(enhanced)  # redriven later: a real result beats the failure
-    assert (await queries.detail(owner, uploaded.photo_id))["stages"]["enhance"] == "done"
+    assert d["stages"]["enhance"] == "failed" and d["status"] == "degraded"
+    assert d["failed_stages"] == ["enhance"]
+    assert d["failures"][0]["stage"] == "enhance" and d["failures"][0]["message"] == "boom"
+    assert d["failures"][0]["failed_event"] == ingested.event_id and d["failures"][0]["attempts"] == 4
+    listed, _ = await queries.list_photos(owner, 50, None, _no_filters(status="degraded"))
+    assert [p["id"] for p in listed] == [uploaded.photo_id] and listed[0]["failed_stages"] == ["enhance"]
+    await project(enhanced)  # re-run later: a real result beats the failure
+    d = await queries.detail(owner, uploaded.photo_id)
+    assert d["stages"]["enhance"] == "done" and d["status"] == "ready" and d["failed_stages"] == []
+    assert d["failures"] == []
 
     other = photo_story(owner, seed=31)
     await project(other[0])
-    await project.stage_failed(StageFailure("f-ing-" + owner, "ingest", other[0].photo_id, owner, at, "OOM"))
+    report = stage_failed(other[0], "ingest", at, "OOM")
+    await project(report)
     d = await queries.detail(owner, other[0].photo_id)
-    assert d["status"] == "rejected" and d["rejection"]["reason"] == "processing_failed"
-    assert await project.stage_failed(StageFailure("f-ing-" + owner, "ingest", other[0].photo_id, owner, at, "OOM")) is False
+    assert d["status"] == "degraded" and d["failed_stages"] == ["ingest"] and d["rejection"] is None
+    assert await project(report) is False  # the same report again changes nothing
+    await apply_all(project, other[1:])  # the operator re-ran ingest: everything follows
+    assert (await queries.detail(owner, other[0].photo_id))["status"] == "ready"
 
 
-def _no_filters():
+async def test_an_event_of_another_owners_photo_is_refused_and_changes_nothing(project, queries, owner) -> None:
+    """The issue's forgery: Mallory's photo.enhanced.v1 for Alice's photo (an id she learned
+    from the topic) — the references are Mallory's own, so only the owner check catches it."""
+    alice = photo_story(owner, seed=40)
+    await apply_all(project, alice)
+    before = await queries.detail(owner, alice[0].photo_id)
+    mallory = "mallory-" + owner
+    forged = PhotoEnhancedV1(
+        photo_id=alice[0].photo_id, owner_id=mallory, duration_ms=1,
+        rendition=Rendition(bucket="fotoai-renditions", key=f"{mallory}/{alice[0].photo_id}/enhanced.jpg",
+                            name="enhanced", width=4, height=3, bytes=10, mime="image/jpeg"),
+    )
+    with pytest.raises(OwnerMismatch):
+        await project(forged)
+    with pytest.raises(OwnerMismatch):
+        await project.batch([*photo_story(owner, seed=41), forged])  # nothing of the batch lands
+    assert await queries.detail(owner, alice[0].photo_id) == before
+    assert await queries.detail(owner, photo_story(owner, seed=41)[0].photo_id) is None
+
+
+def _no_filters(**kw):
     from fotoai.catalog.adapters.queries import ListFilters
 
-    return ListFilters()
+    return ListFilters(**kw)
 
 
 def test_scenarios_are_deterministic() -> None:

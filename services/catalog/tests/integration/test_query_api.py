@@ -10,10 +10,11 @@ import pytest
 from fastapi import FastAPI
 from fotoai.catalog.adapters.queries import PgCatalogQueries
 from fotoai.catalog.entrypoints.http import build_router
-from fotoai.catalog.scenarios import photo_story
 from fotoai.catalog.use_cases import SearchPhotos
 from fotoai.contracts import Embedding, PhotoDeletedV1, PhotoTaggedV1, Tag
 from fotoai.servicekit.app import create_app
+
+from services.catalog.tests.scenarios import photo_story
 
 pytestmark = pytest.mark.integration
 

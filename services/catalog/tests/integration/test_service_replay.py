@@ -11,18 +11,19 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from fastapi import FastAPI
 from fotoai.catalog.adapters.lag import KafkaLagProbe
 from fotoai.catalog.adapters.store import create_pool, snapshot
 from fotoai.catalog.config import CatalogSettings
 from fotoai.catalog.main import build_app
-from fotoai.catalog.scenarios import photo_story
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from fotoai.contracts import PHOTO_TOPICS, PhotoDeletedV1, dlq_topic
+from fotoai.contracts import PHOTO_TOPICS, PhotoDeletedV1
 from fotoai.contracts.cloudevents import encode
 from fotoai.servicekit import metrics
 from fotoai.servicekit.bus import EventBus
 from fotoai.servicekit.settings import ServiceSettings
+
+from services.catalog.tests.scenarios import photo_story, stage_failed
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -72,7 +73,7 @@ async def test_live_run_then_replay_from_zero_gives_the_same_catalog(stack_env, 
                            tag_versions=("1.0", "1.1") if i == 2 else ("1.0",), embedding_dim=8,
                            reject=i == 3, delete=i == 4) for i in range(6)]
     doomed = stories[4][0]
-    failing = stories[5]  # its ingest is dead-lettered: only the upload and the DLQ record exist
+    failing = stories[5]  # its ingest gave up: only the upload and the failure report exist
     await object_store.put_bytes("fotoai-originals", f"{owner}/{doomed.photo_id}/original", b"x", "image/jpeg")
     await object_store.put_bytes("fotoai-renditions", f"{owner}/{doomed.photo_id}/display.jpg", b"y", "image/jpeg")
     events = [e for s in stories[:5] for e in s] + [failing[0]]
@@ -80,7 +81,7 @@ async def test_live_run_then_replay_from_zero_gives_the_same_catalog(stack_env, 
     # Private copies of the topics: the real services of a running stack must not react to
     # these synthetic events (their originals do not exist) and add facts of their own.
     prefix = f"test.{uuid.uuid4().hex[:8]}."
-    topics = {t: prefix + t for t in [*PHOTO_TOPICS, *(dlq_topic(s) for s in ("ingest", "enhance", "tagging"))]}
+    topics = {t: prefix + t for t in PHOTO_TOPICS}
     admin = AIOKafkaAdminClient(bootstrap_servers=stack_env["FOTOAI_KAFKA_BOOTSTRAP"])
     await admin.start()
     await admin.create_topics([NewTopic(t, 12, 1) for t in topics.values()])
@@ -100,9 +101,7 @@ async def test_live_run_then_replay_from_zero_gives_the_same_catalog(stack_env, 
 
         for e in sorted(events, key=lambda e: (e.TOPIC != "photo.tagged.v1", e.event_id)):
             await publish(e)
-        key, headers, body = encode(failing[0])
-        headers.update({"x-fotoai-failed-service": "ingest", "x-fotoai-error": "MemoryError: decode"})
-        await publisher.broker.publish(body, topic=topics["dlq.ingest"], key=key, headers=headers)
+        await publish(stage_failed(failing[0], "ingest", t0 + timedelta(minutes=1), "MemoryError: decode"))
         # The same delete twice (a client retry): still one tombstone.
         await publish(PhotoDeletedV1(event_id=str(uuid.uuid4()), photo_id=doomed.photo_id,
                                      owner_id=owner, deleted_by=owner,
@@ -111,7 +110,7 @@ async def test_live_run_then_replay_from_zero_gives_the_same_catalog(stack_env, 
         live = await snapshot(pool_live, owner)
 
         photos = {r[0]: r for r in live["photos"]}
-        assert "processing_failed" in photos[failing[0].photo_id]  # the dead-lettered ingest
+        assert "degraded" in photos[failing[0].photo_id]  # the ingest that gave up
         assert len(photos) == 6 and live["tags"] and live["embeddings"]
         assert not await object_store.exists("fotoai-originals", f"{owner}/{doomed.photo_id}/original")
         assert not await object_store.exists("fotoai-renditions", f"{owner}/{doomed.photo_id}/display.jpg")

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fotoai.catalog.domain.cursor import InvalidCursor, decode_cursor, encode_cursor
 from fotoai.catalog.domain.duplicates import Candidate, duplicate_of, hamming, phash_to_int
-from fotoai.catalog.domain.failures import parse_dead_letter
 from fotoai.catalog.domain.lag import consumer_lag
 from fotoai.catalog.domain.ordering import (
     model_version_key,
@@ -15,7 +14,7 @@ from fotoai.catalog.domain.ordering import (
     outcome_version,
     tagging_run_wins,
 )
-from fotoai.catalog.domain.status import camera_label, derive_status
+from fotoai.catalog.domain.status import camera_label, derive_status, failed_stages
 from fotoai.catalog.use_cases import fuse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -62,10 +61,19 @@ def test_tagging_runs_newer_model_version_wins_regardless_of_time() -> None:
 def test_status() -> None:
     assert derive_status(None, None, None) == "processing"
     assert derive_status("done", "done", None) == "processing"
-    assert derive_status("done", "failed", "done") == "ready"
+    assert derive_status("done", "done", "done") == "ready"
     assert derive_status(None, "done", "done") == "processing"
     assert derive_status("rejected", None, None) == "rejected"
-    assert derive_status("failed", "done", "done") == "rejected"
+
+
+def test_a_stage_that_gave_up_makes_the_photo_degraded_never_ready() -> None:
+    assert derive_status("done", "failed", "done") == "degraded"
+    assert derive_status("done", "done", "failed") == "degraded"
+    assert derive_status("done", "failed", "failed") == "degraded"
+    assert derive_status("done", "failed", None) == "processing"  # tagging may still answer
+    assert derive_status("failed", None, None) == "degraded"  # nothing will follow a failed ingest
+    assert failed_stages({"ingest": "done", "enhance": "failed", "tagging": "failed"}) == ["enhance", "tagging"]
+    assert failed_stages({"ingest": "done", "enhance": "done", "tagging": "pending"}) == []
 
 
 def test_camera_label() -> None:
@@ -103,17 +111,6 @@ def test_consumer_lag() -> None:
     ends = {("t", 0): 8, ("t", 1): 10, ("t", 2): 4, ("other", 0): 100}
     assert consumer_lag(committed, ends) == {("t", 0): 3, ("t", 1): 0, ("t", 2): 4}
     assert consumer_lag({("t", 0): 12}, {("t", 0): 10}) == {("t", 0): 0}
-
-
-def test_parse_dead_letter() -> None:
-    body = b'{"photo_id": "p1", "owner_id": "o1", "event_id": "e1", "occurred_at": "2026-01-01T00:00:00+00:00"}'
-    f = parse_dead_letter({"x-fotoai-failed-service": "enhance", "ce_id": "e1", "x-fotoai-error": "boom"},
-                          b"p1", body, T)
-    assert f is not None and f.stage == "enhance" and f.photo_id == "p1" and f.owner_id == "o1"
-    again = parse_dead_letter({"x-fotoai-failed-service": "enhance", "ce_id": "e1"}, b"p1", body, T + timedelta(1))
-    assert again is not None and again.failure_id == f.failure_id
-    assert parse_dead_letter({"x-fotoai-failed-service": "catalog"}, b"p1", body, T) is None
-    assert parse_dead_letter({"x-fotoai-failed-service": "ingest"}, b"p1", b"\xff not json", T) is None
 
 
 def test_fuse_ranks_items_found_by_both_first() -> None:

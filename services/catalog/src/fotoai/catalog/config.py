@@ -12,6 +12,8 @@ class CatalogOptions(BaseModel):
     db_pool_min: int = Field(default=2, ge=1)
     db_pool_max: int = Field(default=10, ge=1)
     embed_timeout_s: float = Field(default=2.0, gt=0)
+    #: Most events applied in one transaction (one consumer poll); bigger batches commit less often.
+    batch_max_events: int = Field(default=500, ge=1, le=10_000)
     #: How often the consumer-lag and photos-by-status gauges are refreshed.
     gauges_interval_s: float = Field(default=15.0, gt=0)
     #: Consumer groups whose lag is exported as fotoai_consumer_lag.

@@ -1,5 +1,6 @@
 """The catalog's composition root: settings once, the lifespan builds the object graph
-(database pool, migrations, projections, Kafka handlers, gauges) and the router serves it."""
+(servicekit's ConsumerRuntime for tracing, object store, event bus and readiness; the database
+pool, migrations, projections and gauges on top) and the router serves it."""
 
 from __future__ import annotations
 
@@ -15,19 +16,17 @@ from fotoai.catalog.adapters.migrate import asyncpg_dsn, upgrade
 from fotoai.catalog.adapters.queries import PgCatalogQueries
 from fotoai.catalog.adapters.store import PgCatalogStore, create_pool
 from fotoai.catalog.config import CatalogSettings
+from fotoai.catalog.domain.status import PhotoStatus
 from fotoai.catalog.entrypoints.http import build_router
 from fotoai.catalog.entrypoints.kafka import register_handlers
-from fotoai.catalog.use_cases import Buckets, ProjectEvents, SearchPhotos
+from fotoai.catalog.use_cases import ProjectEvents, SearchPhotos
+from fotoai.contracts import Buckets
 from fotoai.servicekit import metrics
 from fotoai.servicekit.app import create_app, serve
-from fotoai.servicekit.bus import EventBus
 from fotoai.servicekit.log import configure_logging, get_logger
-from fotoai.servicekit.storage import ObjectStore
-from fotoai.servicekit.telemetry import install, make_tracer_provider
+from fotoai.servicekit.runtime import ConsumerRuntime
 
 log = get_logger("fotoai.catalog")
-
-_STATUSES = ("processing", "ready", "rejected")
 
 
 class _LateQueries:
@@ -43,8 +42,8 @@ class _LateQueries:
 
 async def refresh_gauges(queries: PgCatalogQueries, probe: KafkaLagProbe | None, groups: tuple[str, ...]) -> None:
     counts = await queries.count_by_status()
-    for status in _STATUSES:
-        metrics.PHOTOS_BY_STATUS.labels(status).set(counts.get(status, 0))
+    for status in PhotoStatus:
+        metrics.PHOTOS_BY_STATUS.labels(status.value).set(counts.get(status.value, 0))
     if probe is not None:
         for (group, topic, part), lag in (await probe.lag(groups)).items():
             metrics.CONSUMER_LAG.labels(group, topic, str(part)).set(lag)
@@ -74,49 +73,43 @@ def build_app(settings: CatalogSettings, topics: dict[str, str] | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        provider = make_tracer_provider("catalog", settings.otlp_endpoint)
-        install(provider)
-        if opts.migrate_on_start:
-            await upgrade(settings.database_url)
-        pool = await create_pool(asyncpg_dsn(settings.database_url), opts.db_pool_min, opts.db_pool_max)
-        store = PgCatalogStore(pool)
-        queries = PgCatalogQueries(pool)
-        late.target = queries
-        objects = ObjectStore(
-            settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
-            region=settings.s3_region,
-        )
-        project = ProjectEvents(store, objects, Buckets(settings.originals_bucket, settings.renditions_bucket))
-        bus = EventBus(settings, "catalog", provider)
-        register_handlers(bus, project, opts.consumer_group, topics)
+        async with ConsumerRuntime(app, settings, settings.service_name, settings.originals_bucket) as rt:
+            if opts.migrate_on_start:
+                await upgrade(settings.database_url)
+            pool = await create_pool(asyncpg_dsn(settings.database_url), opts.db_pool_min, opts.db_pool_max)
+            queries = PgCatalogQueries(pool)
+            late.target = queries
+            buckets = Buckets(settings.originals_bucket, settings.renditions_bucket)
+            project = ProjectEvents(PgCatalogStore(pool), rt.store, buckets)
+            register_handlers(rt.bus, [project], opts.consumer_group, topics, opts.batch_max_events)
 
-        async def database() -> bool:
-            async with pool.acquire() as conn:
-                return await conn.fetchval("SELECT true")
+            async def database() -> bool:
+                async with pool.acquire() as conn:
+                    return await conn.fetchval("SELECT true")
 
-        app.state.readiness.update(kafka=bus.ping, database=database)
-        app.state.project = project
-        probe = KafkaLagProbe(settings.kafka_bootstrap)
-        gauges = asyncio.create_task(_gauges_loop(queries, probe, settings))
-        await bus.start()
-        try:
-            yield
-        finally:
-            gauges.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await gauges
-            await bus.stop()
-            await probe.stop()
-            if embedder is not None:
-                await embedder.aclose()
-            await pool.close()
+            app.state.readiness.update(database=database)
+            app.state.project = project
+            probe = KafkaLagProbe(settings.kafka_bootstrap)
+            gauges = asyncio.create_task(_gauges_loop(queries, probe, settings))
+            await rt.start()
+            try:
+                yield
+            finally:
+                gauges.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await gauges
+                await rt.bus.stop()
+                await probe.stop()
+                if embedder is not None:
+                    await embedder.aclose()
+                await pool.close()
 
-    app = create_app("catalog", lifespan=lifespan)
+    app = create_app(settings.service_name, lifespan=lifespan)
     app.include_router(build_router(late, search))  # type: ignore[arg-type]
     return app
 
 
 def main() -> None:
     settings = CatalogSettings()
-    configure_logging("catalog", settings.log_level, settings.log_json)
+    configure_logging(settings.service_name, settings.log_level, settings.log_json)
     serve(build_app(settings), settings.http_host, settings.http_port)

@@ -15,6 +15,8 @@ import asyncpg
 import numpy as np
 from fotoai.catalog.domain.cursor import decode_cursor, encode_cursor
 from fotoai.catalog.domain.search_terms import parse_query, word_pattern
+from fotoai.catalog.domain.status import failed_stages
+from fotoai.contracts import OBJECT_NAMES
 
 SUMMARY_TAGS = 5
 # A summary is one round-trip: the top tags and the thumbnail come from correlated subqueries
@@ -32,7 +34,7 @@ _SUMMARY_COLUMNS = f"""p.id, p.status, p.file_name, p.content_type, p.size, p.sh
     (SELECT jsonb_build_object('favorite', s.favorite, 'archived', s.archived)
        FROM photo_states s WHERE s.photo_id = p.id AND s.owner_id = p.owner_id) AS flags"""
 _RENDITION_EXT = {"image/jpeg": "jpg", "image/webp": "webp", "image/png": "png", "image/avif": "avif"}
-RENDITIONS = ("original", "display", "thumb_small", "thumb_large", "enhanced")
+RENDITIONS = OBJECT_NAMES
 # The library's flags (adapters/library_queries.py): the trash hides a photo everywhere, the
 # archive hides it from listings and search unless asked for.
 _STATE = "SELECT 1 FROM photo_states s WHERE s.photo_id = p.id AND s.owner_id = p.owner_id"
@@ -56,6 +58,14 @@ def _iso(at: datetime | None) -> str | None:
     return at.isoformat() if at else None
 
 
+def _latest_failures(timeline: list[asyncpg.Record], stages: list[str]) -> list[asyncpg.Record]:
+    latest: dict[str, asyncpg.Record] = {}
+    for t in timeline:
+        if t["event"] == "failed" and t["stage"] in stages:
+            latest[t["stage"]] = t
+    return [latest[s] for s in stages if s in latest]
+
+
 class PgCatalogQueries:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
@@ -71,6 +81,8 @@ class PgCatalogQueries:
             "created_at": _iso(r["created_at"]), "taken_at": _iso(r["taken_at"]),
             "width": r["width"], "height": r["height"], "format": r["format"], "camera": r["camera"],
             "stages": {"ingest": r["stage_ingest"], "enhance": r["stage_enhance"], "tagging": r["stage_tagging"]},
+            "failed_stages": failed_stages(
+                {"ingest": r["stage_ingest"], "enhance": r["stage_enhance"], "tagging": r["stage_tagging"]}),
             "duplicate_of": r["duplicate_of"], "tags": tags, "thumb": thumb,
             "favorite": bool((r["flags"] or {}).get("favorite")),
             "archived": bool((r["flags"] or {}).get("archived")),
@@ -148,7 +160,7 @@ class PgCatalogQueries:
                 photo_id,
             )
             timeline = await conn.fetch(
-                "SELECT stage, event, at FROM timeline WHERE photo_id = $1 ORDER BY at, event_id", photo_id
+                "SELECT stage, event, at, detail FROM timeline WHERE photo_id = $1 ORDER BY at, event_id", photo_id
             )
         quality = (run["quality"] if run else None) or {}
         gps = (
@@ -169,7 +181,14 @@ class PgCatalogQueries:
             "colors": (run["colors"] if run else None) or [],
             "enhancement": row["enhancement"],
             "renditions": [dict(r) for r in renditions],
-            "timeline": [{"stage": t["stage"], "event": t["event"], "at": _iso(t["at"])} for t in timeline],
+            "timeline": [{"stage": t["stage"], "event": t["event"], "at": _iso(t["at"]),
+                          **({"detail": t["detail"]} if t["detail"] else {})} for t in timeline],
+            # Why each failed stage gave up: the latest failure report of each (re-run with
+            # `python -m fotoai.servicekit.dlq rerun --photo <id>`).
+            "failures": [
+                {"stage": t["stage"], "at": _iso(t["at"]), **(t["detail"] or {})}
+                for t in _latest_failures(timeline, summary["failed_stages"])
+            ],
         }
 
     async def object_of(self, owner_id: str, photo_id: str, rendition: str) -> dict[str, Any] | None:

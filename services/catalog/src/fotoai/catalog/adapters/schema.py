@@ -184,6 +184,8 @@ class TimelineEntry(SQLModel, table=True):
     stage: str
     event: str
     at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    #: What a failure report said (error type and message, attempts, the failed event).
+    detail: dict | None = Field(default=None, sa_column=Column(JSONB, nullable=True))
 
 
 class ProcessedEvent(SQLModel, table=True):

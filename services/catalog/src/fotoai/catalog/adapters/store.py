@@ -1,10 +1,13 @@
-"""The projections' PostgreSQL side: one transaction per event over asyncpg.
+"""The projections' PostgreSQL side: one transaction per batch of events over asyncpg.
 
-`PgCatalogStore.unit(...)` opens the transaction, records the event id in `processed_events`
+`PgCatalogStore.transaction()` opens one transaction for a batch; its `unit(...)` per event records the event id in `processed_events`
 (a redelivery finds it and yields None: nothing changes), takes the locks, makes sure the
 photo's row exists and hands the use case a `PgPhotoUnit` with the row locked `FOR UPDATE`.
 On exit it writes the changed columns plus the derived status and stage states, recomputes
 duplicates when asked, and commits.
+
+A batch commits once (one WAL flush for hundreds of events), which is what lets the catalog
+keep up with the topics; `PgCatalogStore.unit(...)` is the one-event batch.
 
 Locks: events that can change duplicates (uploaded, ingest outcomes, deleted) first take an
 advisory lock on the owner, then the row; events that touch one photo only take its row. Owner
@@ -177,11 +180,11 @@ class PgPhotoUnit:
                 pid, space, self.owner_id, np.asarray(vector, dtype=np.float32),
             )
 
-    async def add_timeline(self, stage: str, event: str, at: datetime) -> None:
+    async def add_timeline(self, stage: str, event: str, at: datetime, detail: dict[str, Any] | None = None) -> None:
         await self.conn.execute(
-            """INSERT INTO timeline (event_id, photo_id, stage, event, at) VALUES ($1, $2, $3, $4, $5)
+            """INSERT INTO timeline (event_id, photo_id, stage, event, at, detail) VALUES ($1, $2, $3, $4, $5, $6)
                ON CONFLICT (event_id) DO NOTHING""",
-            self.event_id, self.photo_id, stage, event, at,
+            self.event_id, self.photo_id, stage, event, at, detail,
         )
 
     async def tombstone(self, deleted_at: datetime, deleted_by: str | None, version: str) -> None:
@@ -268,23 +271,44 @@ class PgCatalogStore:
         return int(key)
 
     @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PgTransaction]:
+        """One transaction for a batch of events: everything commits together or nothing does."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            yield PgTransaction(conn)
+
+    @asynccontextmanager
     async def unit(
         self, *, event_id: str, photo_id: str, owner_id: str, topic: str, at: datetime, owner_lock: bool
     ) -> AsyncIterator[PgPhotoUnit | None]:
-        async with self.pool.acquire() as conn, conn.transaction():
-            begin = await conn.fetchrow(_BEGIN_EVENT, event_id, photo_id, topic, owner_lock, owner_id)
-            if not begin["fresh"]:
-                yield None
-                return
-            rec = await conn.fetchrow(_LOCK_PHOTO, photo_id, owner_id, at)
-            unit = PgPhotoUnit(conn, dict(rec), owner_id, event_id)
+        async with self.transaction() as tx, tx.unit(
+            event_id=event_id, photo_id=photo_id, owner_id=owner_id, topic=topic, at=at, owner_lock=owner_lock,
+        ) as unit:
             yield unit
-            await unit.flush()
+
+
+class PgTransaction:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    @asynccontextmanager
+    async def unit(
+        self, *, event_id: str, photo_id: str, owner_id: str, topic: str, at: datetime, owner_lock: bool
+    ) -> AsyncIterator[PgPhotoUnit | None]:
+        """One event inside the transaction: None when its id was already applied."""
+        conn = self.conn
+        begin = await conn.fetchrow(_BEGIN_EVENT, event_id, photo_id, topic, owner_lock, owner_id)
+        if not begin["fresh"]:
+            yield None
+            return
+        rec = await conn.fetchrow(_LOCK_PHOTO, photo_id, owner_id, at)
+        unit = PgPhotoUnit(conn, dict(rec), owner_id, event_id)
+        yield unit
+        await unit.flush()
 
 
 
 
-__all__ = ["PgCatalogStore", "PgPhotoUnit", "create_pool", "hnsw_index_name", "snapshot"]
+__all__ = ["PgCatalogStore", "PgPhotoUnit", "PgTransaction", "create_pool", "hnsw_index_name", "snapshot"]
 
 
 async def snapshot(pool: asyncpg.Pool, owner_id: str) -> dict[str, list[tuple]]:

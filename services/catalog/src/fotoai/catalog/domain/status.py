@@ -14,14 +14,15 @@ class StageState(StrEnum):
 class PhotoStatus(StrEnum):
     PROCESSING = "processing"
     READY = "ready"
+    DEGRADED = "degraded"
     REJECTED = "rejected"
 
 
-#: Ingest outcomes as recorded; "rejected" is a refusal, "failed" a dead-lettered message.
-INGEST_DONE, INGEST_REJECTED, INGEST_FAILED = "done", "rejected", "failed"
+#: The stages every photo goes through; `ready` means each of them is done.
+STAGES = ("ingest", "enhance", "tagging")
 
-#: The rejection reason of a photo whose ingest message was dead-lettered.
-PROCESSING_FAILED = "processing_failed"
+#: Ingest outcomes as recorded; "rejected" is a refusal, "failed" a stage that gave up.
+INGEST_DONE, INGEST_REJECTED, INGEST_FAILED = "done", "rejected", "failed"
 
 
 def ingest_stage(outcome: str | None) -> StageState:
@@ -35,13 +36,21 @@ def stage_state(outcome: str | None) -> StageState:
 
 
 def derive_status(ingest: str | None, enhance: str | None, tagging: str | None) -> PhotoStatus:
-    """`rejected` when ingest refused or failed; `ready` once ingest is done and enhance and
-    tagging have each answered (done or failed); `processing` until then."""
-    if ingest in (INGEST_REJECTED, INGEST_FAILED):
+    """`rejected` when ingest refused the photo; `ready` only when every stage is done;
+    `degraded` when a stage gave up after its retries and nothing is left to wait for (ingest
+    failed, or enhance and tagging have both answered); `processing` until then."""
+    if ingest == INGEST_REJECTED:
         return PhotoStatus.REJECTED
+    if ingest == INGEST_FAILED:
+        return PhotoStatus.DEGRADED
     if ingest == INGEST_DONE and enhance in ("done", "failed") and tagging in ("done", "failed"):
-        return PhotoStatus.READY
+        return PhotoStatus.READY if enhance == tagging == "done" else PhotoStatus.DEGRADED
     return PhotoStatus.PROCESSING
+
+
+def failed_stages(stages: dict[str, str]) -> list[str]:
+    """The stages of a photo that gave up, in pipeline order."""
+    return [s for s in STAGES if stages.get(s) == StageState.FAILED]
 
 
 def camera_label(make: str | None, model: str | None) -> str | None:

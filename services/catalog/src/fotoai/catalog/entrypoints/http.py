@@ -8,23 +8,26 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from fotoai.catalog.adapters.queries import RENDITIONS, ListFilters, PgCatalogQueries
+from fotoai.catalog.adapters.queries import ListFilters
 from fotoai.catalog.domain.cursor import InvalidCursor
+from fotoai.catalog.domain.status import PhotoStatus
+from fotoai.catalog.ports import CatalogQueries
 from fotoai.catalog.use_cases import SearchPhotos
+from fotoai.contracts import OBJECT_NAMES
 from fotoai.servicekit.app import ProblemError
 
 OwnerId = Annotated[str, Query(min_length=1, max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=200)]
-StatusFilter = Literal["processing", "ready", "rejected"]
-RenditionName = Literal["original", "display", "thumb_small", "thumb_large", "enhanced"]
-assert set(RenditionName.__args__) == set(RENDITIONS)  # type: ignore[attr-defined]
+StatusFilter = Literal["processing", "ready", "degraded", "rejected"]
+RenditionName = Literal[OBJECT_NAMES]  # type: ignore[valid-type]
+assert set(StatusFilter.__args__) == {s.value for s in PhotoStatus}  # type: ignore[attr-defined]
 
 
 def _not_found(photo_id: str) -> ProblemError:
     return ProblemError(404, "Not Found", f"no photo {photo_id}")
 
 
-def build_router(queries: PgCatalogQueries, search: SearchPhotos) -> APIRouter:
+def build_router(queries: CatalogQueries, search: SearchPhotos) -> APIRouter:
     router = APIRouter(prefix="/internal", tags=["internal"])
 
     @router.get("/photos")

@@ -1,86 +1,60 @@
-"""Kafka handlers: every `photo.*` topic into the projections, and the stage dead-letter
-topics (`dlq.ingest|enhance|tagging`, raw records, not CloudEvents) into stage failures."""
+"""Kafka handlers: every topic the catalog projects, consumed by ONE batch subscriber (one
+consumer-group join) under the shared retry policy; each batch commits in one transaction.
+
+Stage failures arrive as `photo.stage-failed.v1` like any other contract event: the catalog
+never reads the raw `dlq.*` records (they stay there for replay)."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-from faststream import AckPolicy
-from faststream.kafka.annotations import KafkaMessage
-from fotoai.catalog.domain.failures import FAILED_STAGES, parse_dead_letter
-from fotoai.catalog.use_cases import ProjectEvents
-from fotoai.contracts import (
-    Event,
-    PhotoDeletedV1,
-    PhotoEnhancedV1,
-    PhotoIngestedV1,
-    PhotoRejectedV1,
-    PhotoTaggedV1,
-    PhotoUploadedV1,
-    dlq_topic,
-)
+from fotoai.contracts import Event
 from fotoai.servicekit.bus import EventBus
-from fotoai.servicekit.log import get_logger
 
-log = get_logger("fotoai.catalog.kafka")
 
-PROJECTED = (
-    PhotoUploadedV1, PhotoIngestedV1, PhotoRejectedV1, PhotoEnhancedV1, PhotoTaggedV1, PhotoDeletedV1,
-)
+class Projector(Protocol):
+    """A set of projections: the event types it handles and how it applies a batch of them."""
+
+    @property
+    def handled(self) -> tuple[type[Event], ...]: ...
+
+    async def batch(self, events: Sequence[Event]) -> Any: ...
 
 
 def register_handlers(
-    bus: EventBus, project: ProjectEvents, group: str, topics: dict[str, str] | None = None,
-    concurrency: int | None = None,
+    bus: EventBus, projectors: Sequence[Projector], group: str,
+    topics: dict[str, str] | None = None, max_records: int = 500,
 ) -> None:
-    """Subscribe the projections in consumer group `group`. `topics` maps a default topic name
-    to another one (benchmarks and tests use private topics)."""
-    topics = topics or {}
+    """Subscribe every projector's topics in consumer group `group` with one subscriber.
+    `topics` maps a default topic name to another one (benchmarks and tests use private
+    topics). A batch is split into runs of consecutive events of one projector, applied in
+    order, so the events of one photo keep their partition order across projectors."""
+    owner: dict[type[Event], Projector] = {}
+    for projector in projectors:
+        for cls in projector.handled:
+            owner[cls] = projector
 
-    async def on_photo_event(event: Event) -> None:
-        await project(event)
+    async def on_events(events: list[Event]) -> None:
+        run: list[Event] = []
+        for event in events:
+            if run and owner[type(run[0])] is not owner[type(event)]:
+                await owner[type(run[0])].batch(run)
+                run = []
+            run.append(event)
+        if run:
+            await owner[type(run[0])].batch(run)
 
-    for cls in PROJECTED:
-        bus.subscribe(cls, on_photo_event, group=group, topic=topics.get(cls.TOPIC, cls.TOPIC),
-                      concurrency=concurrency)
-
-    for service in FAILED_STAGES:
-        topic = topics.get(dlq_topic(service), dlq_topic(service))
-        _subscribe_dead_letters(bus, project, topic, group)
+    bus.subscribe_batch(tuple(owner), on_events, group=group, topics=topics, max_records=max_records)
 
 
-def _subscribe_dead_letters(bus: EventBus, project: ProjectEvents, topic: str, group: str) -> None:
-    async def on_dead_letter(msg: KafkaMessage) -> None:
-        record = msg.raw_message
-        headers = {
-            k: (v.decode(errors="replace") if isinstance(v, bytes) else str(v))
-            for k, v in (getattr(record, "headers", None) or [])
-        }
-        ts = getattr(record, "timestamp", None)
-        received = datetime.fromtimestamp(ts / 1000, UTC) if ts else datetime.now(UTC)
-        failure = parse_dead_letter(headers, getattr(record, "key", None), getattr(record, "value", b"") or b"", received)
-        if failure is None:
-            log.warning("dead letter names no photo; ignored", topic=topic)
-            return
-        # Raw subscribers bypass the bus's retry policy: retry here, with the same bounds, so a
-        # database blip does not drop the failure (the offset is committed either way).
-        settings = bus.settings
-        delay = settings.retry_backoff_s
-        for attempt in range(1, settings.retry_attempts + 1):
-            try:
-                await project.stage_failed(failure)
-                return
-            except Exception as exc:  # noqa: BLE001
-                if attempt == settings.retry_attempts:
-                    log.error("could not record a stage failure", photo_id=failure.photo_id,
-                              stage=failure.stage, error=f"{type(exc).__name__}: {exc}")
-                    return
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, settings.retry_backoff_max_s)
+class OneByOne:
+    """A projector for projections that apply one event at a time (`apply(event)`)."""
 
-    on_dead_letter.__name__ = f"on_{topic.replace('.', '_')}"
-    bus.broker.subscriber(
-        topic, group_id=group, auto_offset_reset="earliest", ack_policy=AckPolicy.ACK,
-        max_poll_interval_ms=600_000,
-    )(on_dead_letter)
+    def __init__(self, handled: Sequence[type[Event]], apply: Any) -> None:
+        self.handled = tuple(handled)
+        self._apply = apply
+
+    async def batch(self, events: Sequence[Event]) -> None:
+        for event in events:
+            await self._apply(event)

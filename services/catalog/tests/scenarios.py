@@ -1,5 +1,6 @@
 """Realistic event histories of photos, built from the real v1 event models: the inputs of the
-catalog's property tests, its replay test and its projection benchmark."""
+catalog's property tests, its replay test and its projection benchmark (test data: it lives
+with the tests, imported as `services.catalog.tests.scenarios`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from fotoai.contracts import (
     Event,
     ExifSubset,
     Face,
+    FailedEvent,
     GpsPosition,
     Operation,
     OriginalObject,
@@ -21,6 +23,7 @@ from fotoai.contracts import (
     PhotoEnhancedV1,
     PhotoIngestedV1,
     PhotoRejectedV1,
+    PhotoStageFailedV1,
     PhotoTaggedV1,
     PhotoUploadedV1,
     QualityFlags,
@@ -129,3 +132,13 @@ def photo_story(
             photo_id=pid, owner_id=owner_id, deleted_by=owner_id,
         ))
     return events
+
+
+def stage_failed(cause: Event, stage: str, at: datetime, error: str = "gave up") -> PhotoStageFailedV1:
+    """What the shared retry policy of `stage` publishes when it parks `cause`."""
+    return PhotoStageFailedV1(
+        event_id=str(uuid.uuid5(_NS, f"{cause.event_id}/{stage}/failed")), occurred_at=at,
+        photo_id=cause.photo_id, owner_id=cause.owner_id, stage=stage, error_type="RuntimeError",
+        error_message=error, attempts=4, dead_letter_topic=f"dlq.{stage}",
+        failed_event=FailedEvent(topic=cause.TOPIC, event_id=cause.event_id, ce_type=cause.ce_type()),
+    )
