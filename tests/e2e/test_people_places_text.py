@@ -38,7 +38,7 @@ def astronaut_again() -> Image.Image:
 
 
 def grace_hopper() -> Image.Image:
-    import matplotlib.cbook as cbook
+    from matplotlib import cbook
 
     with cbook.get_sample_data("grace_hopper.jpg") as f:
         return Image.open(f).convert("RGB")

@@ -8,7 +8,7 @@ from skimage import data
 
 
 def test_same_face_near_other_face_far():
-    import matplotlib.cbook as cbook
+    from matplotlib import cbook
 
     embedder = DlibFaceEmbedder()
     a = data.astronaut()

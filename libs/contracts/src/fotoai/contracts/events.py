@@ -260,9 +260,9 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     PhotoDeletedV1,
     PhotoStageFailedV1,
     *PHOTO_LIBRARY_EVENT_TYPES,
-    *ALBUM_EVENT_TYPES,  # type: ignore[list-item] — keyed by their album, same envelope
+    *ALBUM_EVENT_TYPES,  # type: ignore[arg-type]  # keyed by their album, same envelope
     *PHOTO_RECOGNITION_EVENT_TYPES,
-    *PERSON_EVENT_TYPES,  # type: ignore[list-item] — keyed by their owner, same envelope
+    *PERSON_EVENT_TYPES,  # type: ignore[arg-type]  # keyed by their owner, same envelope
 )
 
 BY_TOPIC: dict[str, type[Event]] = {cls.TOPIC: cls for cls in EVENT_TYPES}

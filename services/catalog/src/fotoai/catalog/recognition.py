@@ -9,6 +9,8 @@ one, changes nothing, so delivery order and redelivery do not matter.
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 from fotoai.catalog.domain.ordering import RANK_EVENT, outcome_version
 from fotoai.contracts.recognition import (
@@ -19,7 +21,7 @@ from fotoai.contracts.recognition import (
 )
 
 #: What this projection consumes (person.edited.v1 is the people service's input, not ours).
-RECOGNITION_EVENT_TYPES = (PhotoTextRecognizedV1, PhotoFacesRecognizedV1, PersonUpdatedV1)
+RECOGNITION_EVENT_TYPES: tuple[type[Any], ...] = (PhotoTextRecognizedV1, PhotoFacesRecognizedV1, PersonUpdatedV1)
 assert set(PERSON_EVENT_TYPES) >= {PersonUpdatedV1}
 
 

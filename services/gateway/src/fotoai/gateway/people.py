@@ -13,15 +13,20 @@ from typing import Any, Protocol
 from fotoai.contracts.recognition import PersonEditedV1
 from fotoai.gateway.domain.views import public_page, public_summary
 from fotoai.gateway.errors import CatalogNotFound
-from fotoai.gateway.ports import EventPublisher
 
 
 class PeopleCatalog(Protocol):
     async def _get(self, path: str, params: dict[str, Any]) -> dict[str, Any]: ...
 
 
+class PersonPublisher(Protocol):
+    """The gateway's event bus, as far as person events (keyed by owner) go."""
+
+    async def publish(self, event: Any) -> None: ...
+
+
 class People:
-    def __init__(self, catalog: PeopleCatalog, bus: EventPublisher, presign: Any) -> None:
+    def __init__(self, catalog: PeopleCatalog, bus: PersonPublisher, presign: Any) -> None:
         self.catalog, self.bus, self.presign = catalog, bus, presign
 
     async def people(self, owner_id: str, hidden: bool) -> dict[str, Any]:

@@ -42,12 +42,12 @@ Facts = list[Event | PersonUpdatedV1]
 
 
 def _rgb(data: bytes, max_side: int) -> np.ndarray:
-    with Image.open(io.BytesIO(data)) as im:
-        im.draft("RGB", (max_side, max_side))
-        im = im.convert("RGB")
-        if max(im.size) > max_side:
-            im.thumbnail((max_side, max_side))
-        return np.asarray(im)
+    with Image.open(io.BytesIO(data)) as src:
+        src.draft("RGB", (max_side, max_side))
+        im = src.convert("RGB")
+    if max(im.size) > max_side:
+        im.thumbnail((max_side, max_side))
+    return np.asarray(im)
 
 
 class RecognizeFaces:
@@ -139,6 +139,7 @@ class RecognizeFaces:
                 event_id=str(uuid.uuid5(_FACTS_NS, f"{p.person_id}/{p.revision}")),
                 owner_id=p.owner_id, person_id=p.person_id, revision=p.revision, name=p.name,
                 hidden=p.hidden, merged_into=p.merged_into, face_count=p.face_count,
-                cover=FaceRef(photo_id=p.cover_photo_id, box=p.cover_box) if p.cover_photo_id else None,
+                cover=FaceRef(photo_id=p.cover_photo_id, box=p.cover_box)
+                if p.cover_photo_id and p.cover_box else None,
             ))
         return facts

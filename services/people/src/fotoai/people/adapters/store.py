@@ -192,7 +192,8 @@ class Owner:
         )
 
     async def edit(self, person_id: str, name: str | None, hidden: bool | None) -> bool:
-        sets, args = [], [person_id, self.owner_id]
+        sets: list[str] = []
+        args: list[Any] = [person_id, self.owner_id]
         if name is not None:
             args.append(name.strip() or None)
             sets.append(f"name = ${len(args)}")
