@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import uvicorn
 from fotoai.contracts import Event, PhotoDeletedV1, PhotoUploadedV1
+from fotoai.contracts.library import PhotoTrashedV1
 from fotoai.gateway.adapters.keys import StaticKeys
 from fotoai.gateway.adapters.memory import MemoryRateLimiter, MemoryStore
 from fotoai.gateway.config import GatewaySettings
@@ -45,7 +46,7 @@ class Pipeline:
                 "stages": {"ingest": "pending", "enhance": "pending", "tagging": "pending"},
                 "tags": [{"label": "cat", "score": 0.9, "source": "clip"}], "thumb": None, "renditions": [],
             }
-        elif isinstance(event, PhotoDeletedV1):
+        elif isinstance(event, (PhotoDeletedV1, PhotoTrashedV1)):
             self.photos.pop(event.photo_id, None)
 
     # storage

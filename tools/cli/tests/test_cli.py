@@ -64,7 +64,7 @@ def test_upload_wait_ls_show_search_rm(gateway: RunningGateway, photo: Path) -> 
     assert code == 1 and "404" in err
 
     code, out, _ = cli(gateway, "--user", "ann", "rm", pid)
-    assert code == 0 and f"{pid}  deleting" in out
+    assert code == 0 and f"{pid}  trashed" in out
     assert cli(gateway, "--user", "ann", "ls")[1].strip() == "no photos"
 
 
