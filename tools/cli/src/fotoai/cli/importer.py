@@ -121,12 +121,17 @@ class StateFile:
                 elif "path" in rec:
                     self.done[rec["path"]] = rec
         path.parent.mkdir(parents=True, exist_ok=True)
+        torn = path.exists() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
         self._fh = path.open("a")
+        if torn:
+            self._fh.write("\n")  # end the line the interruption cut, so the next record stands alone
         self._lock = threading.Lock()
 
     def known(self, photo: Photo) -> dict[str, Any] | None:
+        """The record of this very file (same size and mtime) if it is done; refused files are
+        tried again."""
         rec = self.done.get(str(photo.path))
-        if rec and rec.get("size") == photo.size and rec.get("mtime_ns") == photo.mtime_ns:
+        if rec and "refused" not in rec and rec.get("size") == photo.size and rec.get("mtime_ns") == photo.mtime_ns:
             return rec
         return None
 
