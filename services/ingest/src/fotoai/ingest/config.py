@@ -44,10 +44,12 @@ class IngestOptions(BaseModel):
     thumb_encoding: Literal["jpeg", "webp"] = "jpeg"
     thumb_quality: int = Field(default=82, ge=1, le=100)
     preview_side: int = Field(
-        default=2048,
+        default=1920,
         ge=16,
         description="longest side of the `preview` rendition: always encoded here from decoded "
-        "pixels (never the uploaded bytes), so enhance and tagging start from it",
+        "pixels (never the uploaded bytes), so enhance and tagging start from it; at 1920 a "
+        "12 MP JPEG (4000 or 4032 wide) decodes at half size by DCT scaling, measured ~1.8x "
+        "less CPU than 2048, which needs the full decode",
     )
     preview_quality: int = Field(default=85, ge=1, le=100)
     thumb_large_side: int = Field(default=1024, ge=16)

@@ -1,0 +1,509 @@
+"""The library benchmark: a phone-sync-sized import of full-size photos through the real stack,
+against a plain one-process script doing the same work in the same run.
+
+    .venv/bin/python bench/library.py --photos 200 --concurrency 16      # needs `make up`
+    .venv/bin/python bench/library.py --latency 5                         # one photo at a time
+    .venv/bin/python bench/library.py --jpeg-only                         # the 12 MP JPEG target
+
+Photos are made from real photographs shipped in wheels (scikit-image, scikit-learn, matplotlib),
+upscaled to 12 MP (4000×3000) with sensor-like noise so a JPEG weighs 2-5 MB; a share is HEIC,
+PNG and DNG (a Bayer RAW LibRaw demosaics). Every upload has distinct bytes (a JPEG comment or
+trailing padding), so nothing is deduplicated away.
+
+Ours, from the first upload to the last settled photo: photos/hour, upload-to-ready p50/p95, per
+stage the CPU-seconds per photo (every process of the stage, decode workers included, from
+/proc) and the mean time a photo's event waited in Kafka (mean consumer-group lag over the run
+divided by the throughput: Little's law). The peer: one process, sequentially, Pillow decode +
+preview and thumbnails + the same enhance and tagging calls. Both run in the same minutes on the
+same machine, so the ratio means something even on a loaded box.
+
+Without a running stack it says in one line how to start one and exits 0 (`make bench` stays
+green on a fresh clone); `--start-stack` starts one itself (and stops it after).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "services" / "ingest" / "tests"))
+
+import httpx
+import numpy as np
+from PIL import Image
+
+SIZE = (4000, 3000)
+SETTLED = {"ready", "rejected", "degraded"}
+STAGES = ("gateway", "ingest", "enhance", "tagging", "catalog")
+INFRA = ("kafka", "s3proxy", "postgres", "redis")
+GROUPS = {"ingest": "ingest", "enhance": "enhance", "tagging": "tagging", "catalog": "catalog"}
+
+
+# --- the photos ----------------------------------------------------------------------------------
+
+
+def _sources() -> list[np.ndarray]:
+    from matplotlib import cbook
+    from skimage import data
+    from sklearn.datasets import load_sample_image
+
+    pictures = [data.astronaut(), data.coffee(), data.chelsea(), data.rocket(),
+                np.stack([data.camera()] * 3, axis=-1)]
+    pictures += [load_sample_image("china.jpg"), load_sample_image("flower.jpg")]
+    with cbook.get_sample_data("grace_hopper.jpg") as handle:
+        pictures.append(np.asarray(Image.open(handle).convert("RGB")))
+    return pictures
+
+
+def full_size(rgb: np.ndarray, seed: int) -> np.ndarray:
+    """A 4000×3000 photo: 4:3 crop, upscaled, with luminance and chroma noise like a phone's."""
+    h, w = rgb.shape[:2]
+    if w / h > 4 / 3:
+        cw = int(h * 4 / 3)
+        rgb = rgb[:, (w - cw) // 2:(w - cw) // 2 + cw]
+    else:
+        ch = int(w * 3 / 4)
+        rgb = rgb[(h - ch) // 2:(h - ch) // 2 + ch]
+    big = np.asarray(Image.fromarray(np.ascontiguousarray(rgb)).resize(SIZE, Image.BICUBIC), np.float32)
+    rng = np.random.default_rng(seed)
+    big += rng.normal(0, 4.0, big.shape[:2] + (1,)).astype(np.float32)
+    big += rng.normal(0, 2.0, big.shape).astype(np.float32)
+    return np.clip(big, 0, 255).astype(np.uint8)
+
+
+@dataclass
+class Sample:
+    kind: str  # jpeg | heic | png | dng
+    data: bytes
+
+
+def base_files(kinds: set[str]) -> dict[str, list[bytes]]:
+    """One full-size file per source picture and kind (the slow encoders only once)."""
+    import sample_images  # ingest's test helpers: EXIF block and a LibRaw-readable DNG
+
+    pictures = [full_size(p, i) for i, p in enumerate(_sources())]
+    out: dict[str, list[bytes]] = {k: [] for k in kinds}
+    exif = sample_images.exif_block()
+    for i, rgb in enumerate(pictures):
+        buf = io.BytesIO()
+        Image.fromarray(rgb).save(buf, "JPEG", quality=92, exif=exif)
+        out["jpeg"].append(buf.getvalue())
+        if i == 0:
+            if "png" in kinds:
+                buf = io.BytesIO()
+                Image.fromarray(rgb).save(buf, "PNG", compress_level=1)
+                out["png"].append(buf.getvalue())
+            if "heic" in kinds:
+                import pillow_heif
+
+                heif = pillow_heif.from_bytes(mode="RGB", size=SIZE, data=rgb.tobytes())
+                buf = io.BytesIO()
+                heif.save(buf, quality=80, enc_params={"preset": "ultrafast"})
+                out["heic"].append(buf.getvalue())
+            if "dng" in kinds:
+                preview = np.asarray(Image.fromarray(rgb).resize((1000, 750)))
+                out["dng"].append(sample_images.bayer_dng(rgb, preview=preview))
+    return out
+
+
+def variant(kind: str, data: bytes, i: int) -> bytes:
+    """Distinct bytes, same pixels: a JPEG comment, or padding the other formats ignore."""
+    tag = f"fotoai-bench {i} {time.time_ns()}".encode()
+    if kind == "jpeg":
+        com = b"\xff\xfe" + (len(tag) + 2).to_bytes(2, "big") + tag
+        return data[:2] + com + data[2:]
+    if kind == "heic":  # an ISOBMFF `free` box at the end
+        return data + (len(tag) + 8).to_bytes(4, "big") + b"free" + tag
+    return data + tag  # PNG after IEND, TIFF/DNG after the last IFD's data
+
+
+def make_library(n: int, shares: dict[str, float]) -> list[Sample]:
+    kinds = {"jpeg"} | {k for k, s in shares.items() if s > 0}
+    bases = base_files(kinds)
+    plan: list[str] = []
+    for kind, share in shares.items():
+        plan += [kind] * round(n * share)
+    plan += ["jpeg"] * (n - len(plan))
+    plan = plan[:n]
+    # interleave the kinds as a real camera roll would
+    order = sorted(range(n), key=lambda i: (i * 7919) % n)
+    return [Sample(plan[j], variant(plan[j], bases[plan[j]][j % len(bases[plan[j]])], j)) for j in order]
+
+
+# --- measuring the stack -------------------------------------------------------------------------
+
+
+def stage_pgids(home: Path) -> dict[str, list[int]]:
+    """The process groups of each stage (a replica `ingest-2` counts for `ingest`)."""
+    path = home / "children.json"
+    if not path.exists():
+        return {}
+    out: dict[str, list[int]] = {}
+    for name, pid in json.loads(path.read_text() or "{}").items():
+        stage = name.split("-")[0]
+        if stage in STAGES + INFRA and pid:
+            out.setdefault(stage, []).append(int(pid))
+    return out
+
+
+def cpu_seconds(pgids: dict[str, list[int]]) -> dict[str, float]:
+    """CPU time (user + system, children reaped included) of every process in each group."""
+    tick = os.sysconf("SC_CLK_TCK")
+    by_group: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        pgid = int(fields[2])
+        utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
+        by_group[pgid] = by_group.get(pgid, 0.0) + (utime + stime + cutime + cstime) / tick
+    return {stage: sum(by_group.get(g, 0.0) for g in groups) for stage, groups in pgids.items()}
+
+
+def kafka_admin_options(env: dict[str, str]) -> dict[str, object] | None:
+    """aiokafka options of a principal allowed to read group offsets (admin), or None."""
+    try:
+        from fotoai.servicekit.settings import kafka_options_from_env
+    except ImportError:
+        return {}
+    options = dict(env)
+    if env.get("FOTOAI_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT") != "PLAINTEXT":
+        secrets = Path(env.get("FOTOAI_HOME", "")) / "secrets.env"
+        if not secrets.exists():
+            from fotoai.servicekit.testing import stack_env_path
+
+            secrets = stack_env_path().with_name("secrets.env")
+        pairs = dict(line.split("=", 1) for line in secrets.read_text().splitlines() if "=" in line) \
+            if secrets.exists() else {}
+        if "FOTOAI_KAFKA_PASSWORD_ADMIN" not in pairs:
+            return None
+        options |= {"FOTOAI_KAFKA_USERNAME": "admin", "FOTOAI_KAFKA_PASSWORD": pairs["FOTOAI_KAFKA_PASSWORD_ADMIN"]}
+    return kafka_options_from_env(options)
+
+
+class LagSampler:
+    """Samples each consumer group's total lag (messages) once a second."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.samples: dict[str, list[int]] = {g: [] for g in GROUPS.values()}
+        self.available = True
+        self.missed: list[str] = []
+
+    async def run(self, stop: asyncio.Event) -> None:
+        from aiokafka import AIOKafkaConsumer
+        from aiokafka.admin import AIOKafkaAdminClient
+
+        options = kafka_admin_options(self.env)
+        if options is None:
+            self.available = False
+            return
+        bootstrap = self.env["FOTOAI_KAFKA_BOOTSTRAP"]
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **options)
+        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, **options)
+        try:
+            await admin.start()
+            await consumer.start()
+            while not stop.is_set():
+                for group in self.samples:
+                    try:
+                        committed = await admin.list_consumer_group_offsets(group)
+                        ends = await consumer.end_offsets(list(committed)) if committed else {}
+                        lag = sum(max(0, ends[tp] - meta.offset) for tp, meta in committed.items()
+                                  if tp.topic.startswith("photo."))
+                        self.samples[group].append(lag)
+                    except Exception as exc:  # noqa: BLE001 - a missed sample, not a failed run
+                        self.missed.append(repr(exc))
+                await asyncio.sleep(1.0)
+        except Exception as exc:  # noqa: BLE001
+            print(f"  (Kafka lag not measured: {exc!r})", flush=True)
+            self.available = False
+        finally:
+            await consumer.stop()
+            await admin.close()
+
+    def mean(self, group: str) -> float | None:
+        values = self.samples.get(group) or []
+        return statistics.fmean(values) if values and self.available else None
+
+
+@dataclass
+class StackRun:
+    accepted: dict[str, float] = field(default_factory=dict)
+    settled: dict[str, tuple[str, float]] = field(default_factory=dict)
+    refused: int = 0
+    wall_s: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)
+    lag: dict[str, float | None] = field(default_factory=dict)
+
+
+async def run_stack(env: dict[str, str], library: list[Sample], concurrency: int, timeout: float,
+                    per_user: int = 100) -> StackRun:
+    from fotoai.servicekit.testing import mint_token
+
+    home = Path(env.get("FOTOAI_HOME") or os.environ.get("FOTOAI_HOME", ROOT / ".fotoai"))
+    pgids = stage_pgids(home)
+    run_id = int(time.time())
+    n = len(library)
+    users = [f"library-{run_id}-{u}" for u in range(max(1, -(-n // per_user)))]
+    tokens = {u: mint_token(env, u, ttl=7200) for u in users}
+    result = StackRun()
+    owner: dict[str, str] = {}
+    sem = asyncio.Semaphore(concurrency)
+    mime = {"jpeg": "image/jpeg", "png": "image/png", "heic": "image/heic", "dng": "image/x-adobe-dng"}
+    lag = LagSampler(env)
+    stop = asyncio.Event()
+    lag_task = asyncio.create_task(lag.run(stop))
+    cpu_before = cpu_seconds(pgids)
+    t0 = time.monotonic()
+    async with httpx.AsyncClient(base_url=env["FOTOAI_GATEWAY_URL"], timeout=120) as client:
+        async def upload(i: int, sample: Sample) -> None:
+            user = users[i // per_user]
+            auth = {"Authorization": f"Bearer {tokens[user]}"}
+            async with sem:
+                for _ in range(60):
+                    r = await client.post("/v1/photos", content=sample.data,
+                                          headers={"Content-Type": mime[sample.kind], **auth})
+                    if r.status_code in (429, 503):
+                        await asyncio.sleep(float(r.headers.get("retry-after", "1")))
+                        continue
+                    break
+                if r.status_code in (200, 201, 202):
+                    pid = r.json()["id"]
+                    result.accepted[pid] = time.monotonic()
+                    owner[pid] = user
+                else:
+                    result.refused += 1
+                    print(f"  upload refused: {r.status_code} {r.text[:200]}", flush=True)
+
+        async def watch() -> None:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                pending_users = {owner[p] for p in result.accepted if p not in result.settled}
+                for user in pending_users:
+                    cursor = None
+                    while True:
+                        params = {"limit": 200, **({"cursor": cursor} if cursor else {})}
+                        r = await client.get("/v1/photos", params=params,
+                                             headers={"Authorization": f"Bearer {tokens[user]}"})
+                        page = r.json()
+                        now = time.monotonic()
+                        for item in page.get("items", []):
+                            pid = item["id"]
+                            if pid in result.accepted and pid not in result.settled \
+                                    and item["status"] in SETTLED:
+                                result.settled[pid] = (item["status"], now - result.accepted[pid])
+                        cursor = page.get("next_cursor")
+                        if not cursor:
+                            break
+                if uploads_done.is_set() and len(result.settled) >= len(result.accepted):
+                    return
+                await asyncio.sleep(0.1 if n == 1 else 0.5)
+
+        uploads_done = asyncio.Event()
+        watcher = asyncio.create_task(watch())
+        await asyncio.gather(*(upload(i, s) for i, s in enumerate(library)))
+        uploads_done.set()
+        await watcher
+    last = max((result.accepted[p] + lat for p, (_, lat) in result.settled.items()), default=t0)
+    result.wall_s = max(1e-6, last - t0)
+    cpu_after = cpu_seconds(pgids)
+    result.cpu = {s: cpu_after.get(s, 0.0) - cpu_before.get(s, 0.0) for s in pgids}
+    stop.set()
+    await lag_task
+    result.lag = {stage: lag.mean(group) for stage, group in GROUPS.items()}
+    return result
+
+
+# --- the peer: one process, sequentially ---------------------------------------------------------
+
+
+class Peer:
+    """Pillow decode + preview and thumbnails + the same enhance and tagging calls, in a loop."""
+
+    def __init__(self) -> None:
+        from fotoai.enhance.adapters.backends import build_enhancer
+        from fotoai.enhance.config import EnhanceOptions
+        from fotoai.tagging.config import TaggingOptions
+        from fotoai.tagging.models.runner import load_runner
+
+        self.enhancer = build_enhancer(EnhanceOptions(device="cpu"))
+        self.runner = load_runner(TaggingOptions(device="cpu"))
+
+    def process(self, sample: Sample) -> None:
+        from fotoai.enhance.domain.codec import encode_jpeg
+        from fotoai.tagging.domain.colours import dominant_colours
+        from fotoai.tagging.domain.quality import assess_quality
+
+        if sample.kind == "dng":
+            import rawpy
+
+            with rawpy.imread(io.BytesIO(sample.data)) as raw:
+                image = Image.fromarray(raw.postprocess(use_camera_wb=True, half_size=True))
+        else:
+            if sample.kind == "heic":
+                import pillow_heif
+
+                pillow_heif.register_heif_opener()
+            image = Image.open(io.BytesIO(sample.data))
+            scale = 1920 / max(image.size)
+            if scale < 1:  # DCT scaling, as ingest does
+                image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
+            image = image.convert("RGB")
+        full = image.size
+        renditions = {}
+        for name, side in (("preview", 1920), ("thumb_large", 1024), ("thumb_small", 256)):
+            image = image.copy()
+            image.thumbnail((side, side), Image.LANCZOS)
+            buf = io.BytesIO()
+            image.save(buf, "JPEG", quality=85)
+            renditions[name] = (buf.getvalue(), np.asarray(image))
+        enhanced = self.enhancer.enhance(renditions["preview"][1])
+        encode_jpeg(enhanced.image, 90)
+        rgb = renditions["thumb_large"][1]
+        self.runner.model.predict([self.runner.prepare(rgb)])
+        self.runner.detect_faces(rgb)
+        assess_quality(rgb, *full)
+        dominant_colours(rgb)
+
+
+def run_peer(library: list[Sample], count: int) -> tuple[float, float]:
+    """(photos/hour, CPU-seconds per photo) of the peer over the first `count` photos."""
+    peer = Peer()
+    peer.process(library[0])  # warm: lazy imports and first inference are not per photo
+    chosen = library[:count]
+    cpu0, t0 = time.process_time(), time.monotonic()
+    for sample in chosen:
+        peer.process(sample)
+    wall = time.monotonic() - t0
+    return len(chosen) / wall * 3600, (time.process_time() - cpu0) / len(chosen)
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(q * len(s)))] if s else float("nan")
+
+
+def report(ours: StackRun, peer: tuple[float, float] | None, n: int, concurrency: int) -> None:
+    done = len(ours.settled)
+    per_hour = done / ours.wall_s * 3600
+    lat = [lat for _, lat in ours.settled.values()]
+    statuses = [s for s, _ in ours.settled.values()]
+    load = os.getloadavg()
+    print(f"\nlibrary: {n} photos at concurrency {concurrency}; {os.cpu_count()} CPUs, "
+          f"load average {load[0]:.1f}/{load[1]:.1f} (other work on the box counts)")
+    print(f"settled {done}/{len(ours.accepted)} (ready {statuses.count('ready')}, degraded "
+          f"{statuses.count('degraded')}, rejected {statuses.count('rejected')}), refused {ours.refused}")
+    print("\n| measure | ours (mesh) | peer (one process) | ratio ours/peer |")
+    print("|---|---|---|---|")
+    if peer:
+        print(f"| photos/hour | {per_hour:,.0f} | {peer[0]:,.0f} | {per_hour / peer[0]:.2f} |")
+    else:
+        print(f"| photos/hour | {per_hour:,.0f} | (skipped) | |")
+    print(f"| upload-to-ready p50 s | {statistics.median(lat) if lat else float('nan'):.2f} | | |")
+    print(f"| upload-to-ready p95 s | {pct(lat, 0.95):.2f} | | |")
+    total_cpu = sum(v for k, v in ours.cpu.items() if k in STAGES) / max(1, done)
+    infra_cpu = sum(v for k, v in ours.cpu.items() if k in INFRA) / max(1, done)
+    if peer:
+        print(f"| CPU-s per photo, the five services | {total_cpu:.2f} | {peer[1]:.2f} | {total_cpu / peer[1]:.2f} |")
+        print(f"| CPU-s per photo, services + Kafka, S3, PostgreSQL, Redis | {total_cpu + infra_cpu:.2f} "
+              f"| {peer[1]:.2f} | {(total_cpu + infra_cpu) / peer[1]:.2f} |")
+    print("\n| stage | CPU-s per photo | mean lag (events) | mean wait in Kafka s |")
+    print("|---|---|---|---|")
+    rate = done / ours.wall_s
+    for stage in STAGES + INFRA:
+        cpu = ours.cpu.get(stage)
+        lag = ours.lag.get(stage)
+        wait = f"{lag / rate:.2f}" if lag is not None and rate else "n/a"
+        print(f"| {stage} | {cpu / max(1, done):.3f} | {lag if lag is None else f'{lag:.1f}'} | {wait} |"
+              if cpu is not None else f"| {stage} | n/a | {lag} | {wait} |")
+
+
+def stack_env_or_none() -> dict[str, str] | None:
+    from fotoai.servicekit.testing import load_stack_env
+
+    env = load_stack_env()
+    if not env:
+        return None
+    try:
+        httpx.get(env["FOTOAI_GATEWAY_URL"] + "/healthz", timeout=5).raise_for_status()
+    except httpx.HTTPError:
+        return None
+    return env
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--photos", type=int, default=200)
+    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--jpeg-only", action="store_true", help="only 12 MP JPEGs (the throughput target)")
+    ap.add_argument("--share", action="append", default=[], metavar="KIND=FRACTION",
+                    help="share of heic/png/dng (default heic=0.05 png=0.05 dng=0.05)")
+    ap.add_argument("--peer-photos", type=int, default=12, help="photos the peer processes (0: skip)")
+    ap.add_argument("--latency", type=int, default=0, metavar="N",
+                    help="instead: N single 12 MP JPEGs, one at a time on the idle stack")
+    ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--start-stack", action="store_true", help="start the stack (make up) and stop it after")
+    ap.add_argument("--quick", action="store_true", help="24 photos, peer 4")
+    a = ap.parse_args()
+    if a.quick:
+        a.photos, a.peer_photos = 24, 4
+
+    started = False
+    env = stack_env_or_none()
+    if env is None and a.start_stack:
+        subprocess.run(["make", "-s", "up"], cwd=ROOT, check=True)
+        started, env = True, stack_env_or_none()
+    if env is None:
+        print("library.py needs the running stack: `make up` (or rerun with --start-stack)")
+        return 0
+    try:
+        if a.latency:
+            library = make_library(a.latency, {})
+            latencies = []
+            for sample in library:
+                one = asyncio.run(run_stack(env, [sample], 1, 120))
+                latencies += [lat for _, lat in one.settled.values()]
+                time.sleep(1.0)
+            print(f"\n| one 12 MP JPEG on an idle stack | p50 s | min s | max s | n |\n|---|---|---|---|---|\n"
+                  f"| upload → ready | {statistics.median(latencies):.2f} | {min(latencies):.2f} | "
+                  f"{max(latencies):.2f} | {len(latencies)} |")
+            return 0
+        shares = {} if a.jpeg_only else {"heic": 0.05, "png": 0.05, "dng": 0.05}
+        for item in a.share:
+            kind, _, value = item.partition("=")
+            shares[kind] = float(value)
+        print(f"making {a.photos} photos ({', '.join(f'{k} {v:.0%}' for k, v in shares.items()) or 'JPEG only'}) …",
+              flush=True)
+        library = make_library(a.photos, shares)
+        sizes = [len(s.data) / 1e6 for s in library if s.kind == "jpeg"]
+        print(f"JPEG sizes {min(sizes):.1f}-{max(sizes):.1f} MB (median {statistics.median(sizes):.1f})", flush=True)
+        ours = asyncio.run(run_stack(env, library, a.concurrency, a.timeout))
+        peer = run_peer(library, min(a.peer_photos, len(library))) if a.peer_photos else None
+        report(ours, peer, len(library), a.concurrency)
+        return 0 if len(ours.settled) == len(ours.accepted) else 1
+    finally:
+        if started:
+            subprocess.run(["make", "-s", "down"], cwd=ROOT, check=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
