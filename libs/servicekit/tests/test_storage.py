@@ -65,6 +65,26 @@ async def test_put_stream_hashes_limits_and_cleans_up(astore, object_store, know
         await astore.get_bytes(BUCKET, key)
 
 
+class ClientGoneQuiet(Exception):
+    pass
+
+
+async def failing(first: bytes):
+    yield first
+    raise ClientGoneQuiet
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("size", [1000, 1024 * 1024])
+@pytest.mark.parametrize("known_length", [True, False])
+async def test_the_streams_own_failure_comes_back_unchanged(astore, known_length, size):
+    key = f"test/{uuid.uuid4()}"
+    with pytest.raises(ClientGoneQuiet):
+        await astore.put_stream(BUCKET, key, failing(b"x" * size), "image/jpeg", 10 * 1024 * 1024,
+                                length=5 * 1024 * 1024 if known_length else None)
+    assert not await astore.exists(BUCKET, key)
+
+
 @pytest.mark.integration
 async def test_a_stream_shorter_than_declared_fails_and_leaves_nothing(astore):
     key = f"test/{uuid.uuid4()}"

@@ -40,6 +40,9 @@ from miniopy_async.commonconfig import CopySource
 
 #: S3's smallest part: what an upload of unknown length holds in memory at most.
 PART_SIZE = 5 * 1024 * 1024
+#: Bytes gathered before a connection to the store is opened: a client that stalls early
+#: holds a little memory here, never one of the store's connections (or its server threads).
+READ_AHEAD = 256 * 1024
 _READINESS_KEY = ".readyz"
 
 
@@ -156,18 +159,41 @@ class AsyncObjectStore:
         """Store a stream; `length`, when the caller knows it exactly, allows a single PUT.
 
         Raises ObjectTooLarge past `max_bytes`, StorageError when the store fails or the
-        stream does not match `length`; the object is removed on any failure or cancellation.
+        stream does not match `length`, and whatever the stream itself raised (a client's
+        idle timeout, say) unchanged; the object is removed on any failure or cancellation.
         """
+        from_source: list[BaseException] = []
+
+        async def source() -> AsyncIterator[bytes]:
+            try:
+                async for chunk in chunks:
+                    yield chunk
+            except BaseException as exc:
+                from_source.append(exc)
+                raise
+
+        stream = source()
         try:
+            ahead = bytearray(first)
+            while len(ahead) < READ_AHEAD:
+                try:
+                    ahead += await anext(stream)
+                except StopAsyncIteration:
+                    break
+                if len(ahead) > max_bytes:
+                    raise ObjectTooLarge(max_bytes)
+            first = bytes(ahead)
             if length is not None and length <= max_bytes:
-                return await self._put_known(bucket, key, chunks, content_type, first, length)
-            reader = _StreamReader(chunks, first, max_bytes)
+                return await self._put_known(bucket, key, stream, content_type, first, length)
+            reader = _StreamReader(stream, first, max_bytes)
             await self._uploader.put_object(
                 bucket, key, reader, length=-1, part_size=PART_SIZE, content_type=content_type  # type: ignore[arg-type]
             )
             return StoredStream(reader.size, reader.digest.hexdigest())
         except BaseException as exc:
             await self._remove_quietly(bucket, key)
+            if from_source:  # the caller's own failure, not the store's
+                raise from_source[0] from None
             if isinstance(exc, (ObjectTooLarge, asyncio.CancelledError)) or not isinstance(exc, Exception):
                 raise
             raise translate(exc, bucket, key) from exc
@@ -185,6 +211,8 @@ class AsyncObjectStore:
             try:
                 for chunk in _prepend(first):
                     size += len(chunk)
+                    if size > length:
+                        raise StorageError(f"the stream is longer than its declared {length} bytes")
                     digest.update(chunk)
                     yield chunk
                 async for chunk in chunks:
