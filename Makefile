@@ -11,10 +11,10 @@ export REQUESTS_CA_BUNDLE ?= $(CA_BUNDLE)
 export NODE_EXTRA_CA_CERTS ?= $(CA_BUNDLE)
 endif
 
-.PHONY: help bootstrap run up down status test test-fast test-unit bench lint schemas clean
+.PHONY: help bootstrap run up down status test test-fast test-unit bench lint types docs schemas clean
 
 help:
-	@echo "make run | up | down | status | test | test-fast | bench | lint | schemas"
+	@echo "make run | up | down | status | test | test-fast | bench | lint | types | docs | schemas"
 
 bootstrap: .venv/.fotoai-bootstrapped
 
@@ -34,7 +34,8 @@ down:
 status:
 	$(PY) -m fotoai.stack status
 
-# Every test, against the real stack: starts it (or reuses a running one) and stops it after.
+# The checks (lint, types, docs in sync) and every test, against a stack of its own
+# (.fotoai/test, ports + 100): starts it (or reuses it when it runs) and stops it after.
 test: bootstrap
 	@bash deploy/local/test.sh
 
@@ -46,8 +47,21 @@ bench: bootstrap
 	@bash deploy/local/bench.sh
 
 lint: bootstrap
-	$(PY) -m ruff check libs services tools tests bench
+	$(PY) -m ruff check libs services tools tests bench docs
 	.venv/bin/lint-imports
+	@$(MAKE) --no-print-directory types
+
+# mypy over every package of the workspace: libs/*, services/*, tools/* (fotoai.<folder name>).
+SRC_DIRS := $(wildcard libs/*/src services/*/src tools/*/src)
+EMPTY :=
+SPACE := $(EMPTY) $(EMPTY)
+types: bootstrap
+	MYPYPATH=$(subst $(SPACE),:,$(SRC_DIRS)) $(PY) -m mypy \
+	  $(foreach d,$(SRC_DIRS),-p fotoai.$(notdir $(patsubst %/src,%,$(d))))
+
+# The generated parts of docs/ (AsyncAPI, topics, settings reference), from the code.
+docs: bootstrap
+	$(PY) docs/generate.py --write
 
 schemas: bootstrap
 	$(PY) -m fotoai.contracts.schema_snapshots --write

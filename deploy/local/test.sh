@@ -1,12 +1,34 @@
 #!/usr/bin/env bash
-# `make test`: every test against the real local stack. Starts the stack (or reuses a running
-# one), runs pytest (unit, contract, integration, end-to-end) and the web app's tests, and stops
-# the stack again if it started it. Exits non-zero when any test fails.
+# `make test`: the checks (ruff, import contracts, mypy, docs in sync) and every test against a
+# real local stack of its own. Starts that stack (or reuses it when it runs), runs pytest (unit,
+# contract, integration, end-to-end) and the web app's tests, and stops the stack again if it
+# started it. Exits non-zero when any check or test fails.
+#
+# The test stack lives in .fotoai/test with ports of its own (the defaults + 100), so test users,
+# uploads and poison messages never land in the library of the stack `make run` starts. A caller
+# that sets FOTOAI_HOME (and FOTOAI_PORT_*) chooses an isolated stack itself: it is used as is.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
-STACK_ENV="${FOTOAI_STACK_ENV:-${FOTOAI_HOME:-.fotoai}/stack.env}"
 say() { printf '[test] %s\n' "$*" >&2; }
+
+if [ -z "${FOTOAI_HOME:-}" ]; then
+  export FOTOAI_HOME="$PWD/.fotoai/test"
+  eval "$($PY -c '
+import os
+from fotoai.stack.config import DEFAULT_PORTS
+for name, port in DEFAULT_PORTS.items():
+    var = f"FOTOAI_PORT_{name.upper()}"
+    print(f"export {var}={os.environ.get(var, port + 100)}")
+')"
+  unset FOTOAI_STACK_ENV
+fi
+STACK_ENV="${FOTOAI_STACK_ENV:-$FOTOAI_HOME/stack.env}"
+say "test stack: $FOTOAI_HOME (gateway port ${FOTOAI_PORT_GATEWAY:-8000})"
+
+rc=0
+say "checks: ruff, import contracts, mypy, docs …"
+make --no-print-directory lint || rc=1
 
 started=0
 if $PY -m fotoai.stack status >/dev/null 2>&1; then
@@ -24,7 +46,6 @@ fi
 cleanup() { if [ "$started" = 1 ]; then $PY -m fotoai.stack down; fi; }
 trap cleanup EXIT
 
-rc=0
 $PY -m pytest -q ${PYTEST_ARGS:-} || rc=$?
 if [ "$rc" = 5 ]; then say "pytest collected no tests: that is a failure"; rc=1; fi
 

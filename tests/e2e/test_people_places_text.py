@@ -1,4 +1,4 @@
-"""People, places and text in photos on the running stack (issue 16's "Done when"): faces become
+"""People, places and text in photos on the running stack: faces become
 persons that the owner names and searches by; a GPS position becomes a place found by its city
 or country; the words on a sign are found by search."""
 

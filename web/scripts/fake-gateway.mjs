@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * A development double of the FotoAI gateway's public API (DESIGN.md §3), in memory, for working
+ * A development double of the FotoAI gateway's public API (docs/architecture.md), in memory, for working
  * on the web app and running its browser suite when the real stack is not up. It is NOT the
  * product: processing is simulated (stages finish on timers, tags come from a fixed vocabulary,
  * renditions are the original bytes). The e2e suite runs unchanged against the real gateway.

@@ -76,7 +76,7 @@ async def test_handler_results_are_published_and_failures_parked(stack_env):
         for key in ("ok", "flaky", "always-fails", "bad-data"):
             events[key] = upload_event(owner, key)
             await bus.publish(events[key])
-        # Another photo's original: refused before any handler runs (issue 14's forgery).
+        # Another photo's original: refused before any handler runs (a forged reference).
         events["foreign"] = upload_event(owner, key="someone-else/their-photo/original")
         await bus.publish(events["foreign"])
         await bus.broker.publish(b"\x00poison", topic="photo.uploaded.v1", key=b"poison-" + owner.encode())

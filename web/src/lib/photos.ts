@@ -1,5 +1,5 @@
 /**
- * The gateway's photo resources (DESIGN.md §3) as TypeScript types, with the small pure
+ * The gateway's photo resources (docs/architecture.md) as TypeScript types, with the small pure
  * questions the screens ask about them.
  */
 

@@ -1,6 +1,6 @@
 """The whole catalog service against the real Kafka, PostgreSQL and object store: a live run
 while events are published, then a replay of every topic from offset zero into an empty
-database with a new consumer group must give exactly the same catalog (issue 5's "done when")."""
+database with a new consumer group must give exactly the same catalog."""
 
 from __future__ import annotations
 

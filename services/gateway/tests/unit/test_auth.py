@@ -1,4 +1,4 @@
-"""JWT verification: every refusal of issue 4 has its case, through the domain and the HTTP API."""
+"""JWT verification: every refusal the gateway promises has its case, through the domain and the HTTP API."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The front door under abuse (issue 13), against the real app with in-memory fakes: upload
+"""The front door under abuse, against the real app with in-memory fakes: upload
 admission caps, idle timeouts and deadlines, hostile bodies, tokens and subjects, and the
 headers every answer carries. The same behaviour on the real stack: tests/reliability."""
 

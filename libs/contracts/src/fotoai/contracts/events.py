@@ -1,4 +1,4 @@
-"""The v1 event models of DESIGN.md §2: one frozen pydantic model per topic.
+"""The v1 event models of the photo pipeline (docs/topics.md): one frozen pydantic model per topic.
 
 Each model carries its topic (`TOPIC`), its CloudEvents type (`CE_TYPE`) and the service that
 produces it (`SOURCE`). Bodies repeat `event_id` and `occurred_at` so a subscriber that ignores

@@ -1,4 +1,4 @@
-"""Topic names, partition counts and the dead-letter topics of DESIGN.md §2."""
+"""Topic names, partition counts and the dead-letter topics (docs/topics.md)."""
 
 from __future__ import annotations
 

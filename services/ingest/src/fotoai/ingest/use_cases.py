@@ -193,7 +193,7 @@ class IngestPhoto:
 
 
 def rendition_key(owner_id: str, photo_id: str, name: str, extension: str) -> str:
-    """DESIGN.md §4: `{owner_id}/{photo_id}/{rendition}.{ext}` in the renditions bucket."""
+    """docs/architecture.md (storage): `{owner_id}/{photo_id}/{rendition}.{ext}` in the renditions bucket."""
     return f"{owner_id}/{photo_id}/{name}.{extension}"
 
 

@@ -1,4 +1,4 @@
-"""Public routes of DESIGN.md §3: authenticate, rate-limit, call a use case, encode the answer.
+"""Public routes (docs/architecture.md): authenticate, rate-limit, call a use case, encode the answer.
 
 `Gateway` carries the object graph the routes use; `build_router()` declares the routes and
 their OpenAPI (security, error responses, upload bodies). Request bodies of uploads are read

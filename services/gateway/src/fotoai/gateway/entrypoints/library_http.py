@@ -1,4 +1,4 @@
-"""Routes of the library (DESIGN.md §3): favourites and archive, timeline buckets, the trash,
+"""Routes of the library (docs/architecture.md): favourites and archive, timeline buckets, the trash,
 albums and their share links, the public shared-album routes, and the SHA-256 lookup that
 bulk imports skip duplicates with.
 

@@ -1,4 +1,4 @@
-"""Routes of people and places (DESIGN.md §3): `GET /v1/people`, `GET/PATCH /v1/people/{id}`,
+"""Routes of people and places (docs/architecture.md): `GET /v1/people`, `GET/PATCH /v1/people/{id}`,
 `POST /v1/people/{id}/merge`, `GET /v1/people/{id}/photos`, `GET /v1/places`, `GET /v1/map`.
 
 Authenticated with the gateway's `Reader`/`Writer` dependencies and its problem-details
