@@ -44,7 +44,7 @@ from fotoai.contracts import (
 )
 from fotoai.servicekit.bus import EventBus
 from fotoai.servicekit.settings import ServiceSettings
-from fotoai.servicekit.testing import load_stack_env
+from fotoai.servicekit.testing import kafka_options, kafka_settings, load_stack_env
 
 
 class NullRemover:
@@ -129,13 +129,13 @@ async def run_kafka(url: str, events: list[Event], bootstrap: str, concurrency: 
     prefix = f"bench.{uuid.uuid4().hex[:8]}."
     names = list(PHOTO_TOPICS) + [dlq_topic(s) for s in ("ingest", "enhance", "tagging")]
     topics = {t: prefix + t for t in names}
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_options(load_stack_env(), "admin"))
     await admin.start()
     await admin.create_topics([NewTopic(t, 12, 1) for t in topics.values()])
     pool = await create_pool(url, 2, concurrency * 6 + 2)
     group = f"bench-{uuid.uuid4().hex[:8]}"
     try:
-        settings = ServiceSettings(kafka_bootstrap=bootstrap, consumer_concurrency=concurrency)
+        settings = ServiceSettings(**kafka_settings(load_stack_env()), consumer_concurrency=concurrency)
         bus = EventBus(settings, "catalog")
         project = ProjectEvents(PgCatalogStore(pool), NullRemover(), Buckets("o", "r"))
         register_handlers(bus, project, group, topics, concurrency=concurrency)

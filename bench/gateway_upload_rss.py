@@ -25,7 +25,8 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 from fotoai.servicekit.async_storage import AsyncObjectStore
-from fotoai.servicekit.testing import load_stack_env, mint_token, stack_env_path
+from fotoai.servicekit.settings import KAFKA_AUTH_ENV
+from fotoai.servicekit.testing import as_principal, load_stack_env, mint_token, stack_env_path
 
 CHUNK = 256 * 1024
 JPEG_HEAD = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
@@ -77,6 +78,7 @@ def main() -> None:
     for k in ("FOTOAI_KAFKA_BOOTSTRAP", "FOTOAI_S3_ENDPOINT", "FOTOAI_S3_ACCESS_KEY", "FOTOAI_S3_SECRET_KEY",
               "FOTOAI_JWT_SECRET", "FOTOAI_JWT_ISSUER", "FOTOAI_JWT_AUDIENCE"):
         env[k] = env_file[k]
+    env.update({k: v for k, v in as_principal(env_file, "gateway").items() if k in KAFKA_AUTH_ENV})
     env.update(FOTOAI_HTTP_PORT=str(port), FOTOAI_LOG_LEVEL="WARNING", FOTOAI_CATALOG_URL="http://127.0.0.1:9",
                FOTOAI_GATEWAY__MAX_UPLOAD_BYTES=str(size + 1024 * 1024))
     proc = subprocess.Popen([sys.executable, "-m", "fotoai.gateway"], env=env)

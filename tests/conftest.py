@@ -8,14 +8,16 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fotoai.servicekit.testing import mint_token
+from fotoai.servicekit.testing import kafka_options, mint_token
 
 from tests.support import KafkaTap
 
 
 @pytest.fixture(scope="session")
 async def tap(stack_env) -> AsyncIterator[KafkaTap]:
-    t = KafkaTap(stack_env["FOTOAI_KAFKA_BOOTSTRAP"])
+    # The tap reads dead letters too, which the read-only subscriber of stack.env may not.
+    options = kafka_options(stack_env, "admin")
+    t = KafkaTap(options.pop("bootstrap_servers"), **options)
     await t.start()
     yield t
     await t.stop()

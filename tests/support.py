@@ -18,8 +18,10 @@ from PIL import Image
 class KafkaTap:
     """Reads every photo topic from the end, in the background, into a list the test inspects."""
 
-    def __init__(self, bootstrap: str) -> None:
+    def __init__(self, bootstrap: str, **kafka) -> None:
+        """`kafka`: aiokafka connection options of a principal that may read every topic tapped."""
         self.bootstrap = bootstrap
+        self.kafka = kafka
         self.messages: list = []
         self._task: asyncio.Task | None = None
         self._consumer: AIOKafkaConsumer | None = None
@@ -28,7 +30,7 @@ class KafkaTap:
         self._consumer = AIOKafkaConsumer(
             *PHOTO_TOPICS, "dlq.ingest", "dlq.enhance", "dlq.tagging", "dlq.catalog",
             bootstrap_servers=self.bootstrap, group_id=f"e2e-tap-{uuid.uuid4()}",
-            auto_offset_reset="latest", enable_auto_commit=False,
+            auto_offset_reset="latest", enable_auto_commit=False, **self.kafka,
         )
         await self._consumer.start()
         # Wait for the partition assignment so nothing published after this is missed.

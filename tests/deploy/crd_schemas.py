@@ -339,10 +339,115 @@ SERVICE_MONITOR = {
     },
 }
 
+KAFKA_USER = {
+    "type": "object",
+    "required": ["apiVersion", "kind", "metadata", "spec"],
+    "properties": {
+        "apiVersion": {"const": "kafka.strimzi.io/v1"},
+        "metadata": _STRIMZI_CLUSTER_METADATA,
+        "spec": {
+            "type": "object",
+            "properties": {
+                "authentication": {
+                    "type": "object",
+                    "required": ["type"],
+                    "properties": {"type": {"enum": ["tls", "tls-external", "scram-sha-512"]}},
+                },
+                "authorization": {
+                    "type": "object",
+                    "required": ["type", "acls"],
+                    "properties": {
+                        "type": {"const": "simple"},
+                        "acls": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["resource", "operations"],
+                                "properties": {
+                                    "resource": {
+                                        "type": "object",
+                                        "required": ["type"],
+                                        "properties": {
+                                            "type": {"enum": ["topic", "group", "cluster", "transactionalId"]},
+                                            "name": {"type": "string"},
+                                            "patternType": {"enum": ["literal", "prefix"]},
+                                        },
+                                        "additionalProperties": False,
+                                    },
+                                    "operations": {
+                                        "type": "array",
+                                        "minItems": 1,
+                                        "items": {"enum": [
+                                            "Read", "Write", "Create", "Delete", "Alter", "Describe",
+                                            "ClusterAction", "AlterConfigs", "DescribeConfigs",
+                                            "IdempotentWrite", "All",
+                                        ]},
+                                    },
+                                    "host": {"type": "string"},
+                                    "type": {"enum": ["allow", "deny"]},
+                                },
+                                "additionalProperties": False,
+                            },
+                        },
+                    },
+                    "additionalProperties": False,
+                },
+                "quotas": {"type": "object"},
+                "template": {"type": "object"},
+            },
+            "additionalProperties": False,
+        },
+    },
+}
+TRIGGER_AUTHENTICATION = {
+    "type": "object",
+    "required": ["apiVersion", "kind", "metadata", "spec"],
+    "properties": {
+        "apiVersion": {"const": "keda.sh/v1alpha1"},
+        "metadata": _METADATA,
+        "spec": {
+            "type": "object",
+            "properties": {
+                "secretTargetRef": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["parameter", "name", "key"],
+                        "properties": {
+                            "parameter": {"type": "string"},
+                            "name": {"type": "string"},
+                            "key": {"type": "string"},
+                        },
+                        "additionalProperties": False,
+                    },
+                },
+                "env": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["parameter", "name"],
+                        "properties": {
+                            "parameter": {"type": "string"},
+                            "name": {"type": "string"},
+                            "containerName": {"type": "string"},
+                        },
+                        "additionalProperties": False,
+                    },
+                },
+                "hashiCorpVault": {"type": "object"},
+                "podIdentity": {"type": "object"},
+            },
+            "additionalProperties": False,
+        },
+    },
+}
+
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Kafka": KAFKA,
     "KafkaNodePool": KAFKA_NODE_POOL,
     "KafkaTopic": KAFKA_TOPIC,
+    "KafkaUser": KAFKA_USER,
+    "TriggerAuthentication": TRIGGER_AUTHENTICATION,
     "ScaledObject": SCALED_OBJECT,
     "ServiceMonitor": SERVICE_MONITOR,
 }

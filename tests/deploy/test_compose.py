@@ -38,7 +38,8 @@ def test_names_every_service_and_its_infrastructure(compose: dict[str, Any]) -> 
     assert kafka_env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
     assert services["postgres"]["image"].startswith("pgvector/pgvector:")
     assert "minio" in services["minio"]["image"]
-    assert services["redis"]["image"].startswith("redis:")
+    # Valkey: the Redis protocol under BSD-3-Clause (Redis >= 7.4 is RSALv2/SSPL).
+    assert services["redis"]["image"].startswith("valkey/valkey:")
     for name, service in services.items():
         for dependency in service.get("depends_on") or {}:
             assert dependency in services, f"{name} depends on unknown {dependency}"
@@ -55,7 +56,10 @@ def test_each_service_is_built_from_its_dockerfile_and_configured(
     assert build["args"] == {"SERVICE": name, "PORT": str(SERVICES[name])}
     assert service["image"] == f"ghcr.io/fotoai/{name}:dev", "same image names as deploy/k8s"
     port = SERVICES[name]
-    assert f"{port}:{port}" in service["ports"]
+    if name == "gateway":
+        assert service["ports"] == [f"${{FOTOAI_BIND:-127.0.0.1}}:{port}:{port}"]
+    else:
+        assert "ports" not in service, f"{name} is internal: reachable on the compose network only"
     env = environment(service)
     kafka_env = environment(compose["services"]["kafka"])
     assert f"INTERNAL://{env['FOTOAI_KAFKA_BOOTSTRAP']}" in kafka_env["KAFKA_ADVERTISED_LISTENERS"]
@@ -67,6 +71,22 @@ def test_each_service_is_built_from_its_dockerfile_and_configured(
     depends = service["depends_on"]
     assert depends["kafka-topics"]["condition"] == "service_completed_successfully"
     assert depends["create-buckets"]["condition"] == "service_completed_successfully"
+
+
+def test_only_the_gateway_and_grafana_are_published_and_only_on_loopback(compose: dict[str, Any]) -> None:
+    published = {name: s["ports"] for name, s in compose["services"].items() if s.get("ports")}
+    assert set(published) == {"gateway", "grafana"}
+    assert all(p.startswith(("127.0.0.1:", "${FOTOAI_BIND:-127.0.0.1}:")) for ports in published.values() for p in ports)
+    assert "profiles" in compose["services"]["grafana"], "Grafana only with the observability profile"
+
+
+def test_no_credential_has_a_default(compose: dict[str, Any]) -> None:
+    text = COMPOSE.read_text()
+    for name in ("FOTOAI_S3_ACCESS_KEY", "FOTOAI_S3_SECRET_KEY", "FOTOAI_POSTGRES_PASSWORD",
+                 "FOTOAI_JWT_SECRET", "GF_SECURITY_ADMIN_PASSWORD"):
+        assert f"${{{name}:-" not in text, f"{name} has a default value"
+        assert f"${{{name}:?" in text, f"{name} must be required"
+    assert "GF_AUTH_ANONYMOUS_ENABLED" not in text
 
 
 def test_gateway_has_no_default_jwt_secret(compose: dict[str, Any]) -> None:

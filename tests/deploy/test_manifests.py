@@ -29,7 +29,10 @@ CONTRACT_TOPICS = set().union(*CONSUMERS.values())
 DLQ_TOPICS = {f"dlq.{service}" for service in CONSUMERS}
 GPU_SERVICES = {"enhance", "tagging"}
 KUBERNETES_VERSION = "1.33.0"
-CUSTOM_KINDS = {"Kafka", "KafkaNodePool", "KafkaTopic", "ScaledObject", "ServiceMonitor"}
+CUSTOM_KINDS = {
+    "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "ScaledObject", "ServiceMonitor",
+    "TriggerAuthentication",
+}
 NAMESPACE = "fotoai"
 
 Resources = list[dict[str, Any]]
@@ -227,9 +230,9 @@ def test_every_contract_topic_and_dlq_is_a_kafka_topic(
             contract_retention.append(int(spec["config"]["retention.ms"]))
         else:
             assert spec["partitions"] == 3, name
-    finite = [r for r in contract_retention if r > 0]
+    finite = [r for r in contract_retention if r > 0]  # -1: kept forever (replays)
     for name in DLQ_TOPICS:
-        assert int(topics[name]["spec"]["config"]["retention.ms"]) > max(finite), name
+        assert int(topics[name]["spec"]["config"]["retention.ms"]) > max(finite, default=0), name
     broker_config = kustomize.of_kind(resources, "Kafka")[cluster]["spec"]["kafka"]["config"]
     assert broker_config["auto.create.topics.enable"] is False
     assert broker_config["offsets.topic.replication.factor"] <= brokers
@@ -310,6 +313,8 @@ def test_environment_references_resolve(
     secrets = kustomize.of_kind(resources, "Secret")
     claims = kustomize.of_kind(resources, "PersistentVolumeClaim")
     external_secrets = set()
+    # Strimzi's user operator makes a Secret per KafkaUser, with the user's `password`.
+    kafka_users = set(kustomize.of_kind(resources, "KafkaUser"))
     deployments = fotoai_deployments(kustomize, resources)
     for name, deployment in kustomize.of_kind(resources, "Deployment").items():
         for container in containers(deployment):
@@ -318,6 +323,8 @@ def test_environment_references_resolve(
             for variable in container.get("env", []):
                 ref = variable.get("valueFrom", {}).get("secretKeyRef")
                 if not ref:
+                    continue
+                if ref["name"] in kafka_users and ref["key"] == "password":
                     continue
                 if ref["name"] in secrets:
                     secret = secrets[ref["name"]]

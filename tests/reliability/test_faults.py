@@ -13,6 +13,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from fotoai.contracts import OriginalObject, PhotoUploadedV1
 from fotoai.contracts.cloudevents import encode
+from fotoai.servicekit.testing import kafka_options
 
 from tests.support import noise_png, wait_until_settled
 
@@ -36,7 +37,8 @@ async def settle_all(gateway, ids: list[str], timeout: float = 400) -> dict[str,
 async def test_poison_message_is_parked_and_the_partition_moves_on(gateway, tap, stack_env):
     # A poison message at the head of every partition, then a good upload behind one of them.
     poison_key = f"poison-{uuid.uuid4().hex[:8]}"
-    producer = AIOKafkaProducer(bootstrap_servers=stack_env["FOTOAI_KAFKA_BOOTSTRAP"])
+    # Poison can only come from a principal allowed to write the topic: the gateway's.
+    producer = AIOKafkaProducer(**kafka_options(stack_env, "gateway"))
     await producer.start()
     try:
         for partition in range(12):
@@ -108,7 +110,7 @@ async def test_storage_down_retries_then_dead_letters_then_recovers(gateway, con
             original=OriginalObject(bucket="fotoai-originals", key=f"{user}/x/original", size=10, sha256="0" * 64),
         )
         key, headers, body = encode(ev)
-        producer = AIOKafkaProducer(bootstrap_servers=stack_env["FOTOAI_KAFKA_BOOTSTRAP"])
+        producer = AIOKafkaProducer(**kafka_options(stack_env, "gateway"))
         await producer.start()
         try:
             await producer.send_and_wait("photo.uploaded.v1", body, key=key, headers=[(k, v.encode()) for k, v in headers.items()])

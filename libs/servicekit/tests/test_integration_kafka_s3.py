@@ -14,6 +14,7 @@ from fotoai.contracts import (
 )
 from fotoai.servicekit.bus import EventBus, PermanentError
 from fotoai.servicekit.settings import ServiceSettings
+from fotoai.servicekit.testing import kafka_options, kafka_settings, load_stack_env
 
 pytestmark = pytest.mark.integration
 
@@ -29,8 +30,8 @@ def upload_event(owner: str, name: str = "original", key: str | None = None) -> 
 
 async def collect(bootstrap: str, topics: list[str], want, timeout: float = 60):
     consumer = AIOKafkaConsumer(
-        *topics, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-        group_id=f"test-{uuid.uuid4()}",
+        *topics, auto_offset_reset="earliest", group_id=f"test-{uuid.uuid4()}",
+        **kafka_options(load_stack_env(), "admin"),
     )
     await consumer.start()
     got = []
@@ -49,7 +50,7 @@ async def collect(bootstrap: str, topics: list[str], want, timeout: float = 60):
 
 async def test_handler_results_are_published_and_failures_parked(stack_env):
     owner = f"owner-{uuid.uuid4().hex[:8]}"
-    settings = ServiceSettings(kafka_bootstrap=stack_env["FOTOAI_KAFKA_BOOTSTRAP"],
+    settings = ServiceSettings(**kafka_settings(stack_env),
                                retry_attempts=3, retry_backoff_s=0.05)
     # "enhance" does not consume photo.uploaded.v1, so dlq.enhance only holds what this bus parks
     # even while the real services run.
@@ -140,7 +141,7 @@ async def test_dead_letters_can_be_replayed_after_a_fix(stack_env):
 
     bootstrap = stack_env["FOTOAI_KAFKA_BOOTSTRAP"]
     service = "enhance"  # a dlq topic that exists; a private group keeps this test to itself
-    settings = ServiceSettings(kafka_bootstrap=bootstrap, retry_attempts=1)
+    settings = ServiceSettings(**kafka_settings(stack_env), retry_attempts=1)
     broken = {"on": True}
     processed: list[str] = []
     owner = f"replay-{uuid.uuid4().hex[:8]}"
@@ -162,14 +163,16 @@ async def test_dead_letters_can_be_replayed_after_a_fix(stack_env):
         await collect(bootstrap, ["dlq.enhance"], lambda got: any(m.key == ev.photo_id.encode() for m in got))
         broken["on"] = False
         # Replay everything parked so far; older messages of other tests are idempotent no-ops here.
-        replayed = await dlq.replay(bootstrap, service)
+        operator = kafka_options(stack_env, "operator")
+        operator.pop("bootstrap_servers")
+        replayed = await dlq.replay(bootstrap, service, **operator)
         assert replayed >= 1
         deadline = asyncio.get_running_loop().time() + 60
         while ev.photo_id not in processed and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.2)
         assert processed == [ev.photo_id]
         # Poison replayed from earlier runs is parked again (correctly); ours is never resent.
-        await dlq.replay(bootstrap, service)
+        await dlq.replay(bootstrap, service, **operator)
         await asyncio.sleep(2)
         assert processed == [ev.photo_id], "a second replay resent an already replayed message"
     finally:

@@ -19,6 +19,7 @@ from fotoai.contracts import (
 )
 from fotoai.servicekit.bus import EventBus
 from fotoai.servicekit.settings import ServiceSettings
+from fotoai.servicekit.testing import kafka_settings
 from fotoai.servicekit.telemetry import make_tracer_provider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.integration
 async def test_span_tree_of_one_upload(stack_env):
     exporter = InMemorySpanExporter()
     provider = make_tracer_provider("test", extra=SimpleSpanProcessor(exporter))
-    settings = ServiceSettings(kafka_bootstrap=stack_env["FOTOAI_KAFKA_BOOTSTRAP"])
+    settings = ServiceSettings(**kafka_settings(stack_env))
     run = uuid.uuid4().hex[:8]
     photo_id = f"trace-{run}"
     done = asyncio.Event()

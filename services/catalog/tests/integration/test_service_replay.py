@@ -22,6 +22,7 @@ from fotoai.contracts.cloudevents import encode
 from fotoai.servicekit import metrics
 from fotoai.servicekit.bus import EventBus
 from fotoai.servicekit.settings import ServiceSettings
+from fotoai.servicekit.testing import kafka_options, kafka_settings
 
 from services.catalog.tests.scenarios import photo_story, stage_failed
 
@@ -30,7 +31,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 def settings_for(stack_env: dict[str, str], url: str, group: str) -> CatalogSettings:
     return CatalogSettings(
-        database_url=url, kafka_bootstrap=stack_env["FOTOAI_KAFKA_BOOTSTRAP"],
+        database_url=url, **kafka_settings(stack_env),
         s3_endpoint=stack_env["FOTOAI_S3_ENDPOINT"], s3_access_key=stack_env["FOTOAI_S3_ACCESS_KEY"],
         s3_secret_key=stack_env["FOTOAI_S3_SECRET_KEY"], retry_backoff_s=0.1,
         catalog={"consumer_group": group, "gauges_interval_s": 0.5, "lag_groups": (group,)},
@@ -82,7 +83,7 @@ async def test_live_run_then_replay_from_zero_gives_the_same_catalog(stack_env, 
     # these synthetic events (their originals do not exist) and add facts of their own.
     prefix = f"test.{uuid.uuid4().hex[:8]}."
     topics = {t: prefix + t for t in PHOTO_TOPICS}
-    admin = AIOKafkaAdminClient(bootstrap_servers=stack_env["FOTOAI_KAFKA_BOOTSTRAP"])
+    admin = AIOKafkaAdminClient(**kafka_options(stack_env, "admin"))
     await admin.start()
     await admin.create_topics([NewTopic(t, 12, 1) for t in topics.values()])
 
@@ -90,7 +91,7 @@ async def test_live_run_then_replay_from_zero_gives_the_same_catalog(stack_env, 
     live_group = f"catalog-live-{uuid.uuid4().hex[:8]}"
     app = build_app(settings_for(stack_env, url_live, live_group), topics)
     ctx = await run_service(app)
-    publisher = EventBus(ServiceSettings(kafka_bootstrap=stack_env["FOTOAI_KAFKA_BOOTSTRAP"]), "catalog-test")
+    publisher = EventBus(ServiceSettings(**kafka_settings(stack_env)), "catalog-test")
     await publisher.start()
     pool_live = await create_pool(url_live, 1, 2)
     try:
@@ -147,7 +148,8 @@ async def test_live_run_then_replay_from_zero_gives_the_same_catalog(stack_env, 
 
 
 async def test_lag_probe_reports_committed_vs_end_offsets(stack_env) -> None:
-    probe = KafkaLagProbe(stack_env["FOTOAI_KAFKA_BOOTSTRAP"])
+    catalog = kafka_options(stack_env, "catalog")
+    probe = KafkaLagProbe(catalog.pop("bootstrap_servers"), **catalog)
     await probe.start()
     try:
         assert await probe.lag([f"no-such-group-{uuid.uuid4().hex}"]) == {}

@@ -17,6 +17,8 @@ from typing import Self
 import httpx
 import pytest
 import uvicorn
+from fotoai.servicekit.settings import KAFKA_AUTH_ENV
+from fotoai.servicekit.testing import as_principal
 
 from ..unit.fakes import fake_catalog, summary
 
@@ -111,6 +113,9 @@ def gateway_env(stack_env: dict[str, str], **extra: str) -> dict[str, str]:
     keep = ("FOTOAI_KAFKA_BOOTSTRAP", "FOTOAI_S3_ENDPOINT", "FOTOAI_S3_ACCESS_KEY", "FOTOAI_S3_SECRET_KEY",
             "FOTOAI_JWT_SECRET", "FOTOAI_JWT_ISSUER", "FOTOAI_JWT_AUDIENCE")
     env.update({k: stack_env[k] for k in keep if k in stack_env})
+    # The gateway publishes as its own Kafka principal (the stack's secrets), like the real one.
+    gateway = as_principal(stack_env, "gateway")
+    env.update({k: gateway[k] for k in KAFKA_AUTH_ENV if k in gateway})
     env.update({"FOTOAI_LOG_JSON": "false", "FOTOAI_LOG_LEVEL": "WARNING", **extra})
     return env
 

@@ -18,7 +18,8 @@ from fotoai.gateway.adapters.catalog_http import HttpCatalog
 from fotoai.gateway.config import GatewaySettings
 from fotoai.gateway.main import Adapters, build_app
 from fotoai.servicekit.storage import ObjectStore
-from fotoai.servicekit.testing import mint_token
+from fotoai.servicekit.settings import kafka_options_from_env
+from fotoai.servicekit.testing import kafka_settings, load_stack_env, mint_token
 from PIL import Image
 
 from ..unit.fakes import fake_catalog, summary
@@ -35,7 +36,7 @@ def jpeg(w: int = 640, h: int = 480) -> bytes:
 @pytest.fixture
 async def app_client(stack_env: dict[str, str]) -> AsyncIterator[tuple[httpx.AsyncClient, GatewaySettings]]:
     settings = GatewaySettings(
-        kafka_bootstrap=stack_env["FOTOAI_KAFKA_BOOTSTRAP"], s3_endpoint=stack_env["FOTOAI_S3_ENDPOINT"],
+        **kafka_settings(stack_env, "gateway"), s3_endpoint=stack_env["FOTOAI_S3_ENDPOINT"],
         s3_access_key=stack_env["FOTOAI_S3_ACCESS_KEY"], s3_secret_key=stack_env["FOTOAI_S3_SECRET_KEY"],
         jwt_secret=stack_env["FOTOAI_JWT_SECRET"], jwt_issuer=stack_env["FOTOAI_JWT_ISSUER"],
         jwt_audience=stack_env["FOTOAI_JWT_AUDIENCE"], redis_url=None,
@@ -53,7 +54,9 @@ class UploadedWatcher:
     """Reads photo.uploaded.v1 from the current end of every partition on."""
 
     def __init__(self, bootstrap: str) -> None:
-        self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+        # stack.env's read-only subscriber principal may read photo.uploaded.v1.
+        auth = kafka_options_from_env(load_stack_env())
+        self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, **auth,
                                          group_id=None, client_id=f"gw-test-{uuid.uuid4().hex[:6]}")
 
     async def __aenter__(self) -> Self:
@@ -137,7 +140,7 @@ async def test_oversize_stream_is_413_and_leaves_nothing(
     stack_env: dict[str, str], object_store: ObjectStore,
 ) -> None:
     settings = GatewaySettings(
-        kafka_bootstrap=stack_env["FOTOAI_KAFKA_BOOTSTRAP"], s3_endpoint=stack_env["FOTOAI_S3_ENDPOINT"],
+        **kafka_settings(stack_env, "gateway"), s3_endpoint=stack_env["FOTOAI_S3_ENDPOINT"],
         s3_access_key=stack_env["FOTOAI_S3_ACCESS_KEY"], s3_secret_key=stack_env["FOTOAI_S3_SECRET_KEY"],
         jwt_secret=stack_env["FOTOAI_JWT_SECRET"], jwt_issuer=stack_env["FOTOAI_JWT_ISSUER"],
         jwt_audience=stack_env["FOTOAI_JWT_AUDIENCE"], gateway={"max_upload_bytes": 1024 * 1024},

@@ -16,6 +16,13 @@ CONSUMER_SERVICES = ("ingest", "enhance", "tagging", "catalog", "people", "text"
 PHOTO_TOPICS: tuple[str, ...] = tuple(cls.TOPIC for cls in EVENT_TYPES)
 
 
+#: Event topics are kept forever: replaying them with a new consumer group is how the library
+#: is re-tagged or re-projected (DESIGN.md §2). The same value is in deploy/k8s (tested).
+EVENT_RETENTION_MS = "-1"
+#: Dead letters outlive an incident long enough to be inspected and replayed: 90 days.
+DLQ_RETENTION_MS = str(90 * 24 * 3600 * 1000)
+
+
 def dlq_topic(service: str) -> str:
     return f"dlq.{service}"
 
@@ -29,8 +36,6 @@ class TopicSpec:
 
 def all_topics() -> list[TopicSpec]:
     """Every topic the mesh needs, created at start by the launcher (and by Strimzi in k8s)."""
-    week = str(7 * 24 * 3600 * 1000)
-    month = str(30 * 24 * 3600 * 1000)
-    specs = [TopicSpec(t, PHOTO_TOPIC_PARTITIONS, {"retention.ms": week}) for t in PHOTO_TOPICS]
-    specs += [TopicSpec(dlq_topic(s), DLQ_PARTITIONS, {"retention.ms": month}) for s in CONSUMER_SERVICES]
+    specs = [TopicSpec(t, PHOTO_TOPIC_PARTITIONS, {"retention.ms": EVENT_RETENTION_MS}) for t in PHOTO_TOPICS]
+    specs += [TopicSpec(dlq_topic(s), DLQ_PARTITIONS, {"retention.ms": DLQ_RETENTION_MS}) for s in CONSUMER_SERVICES]
     return specs

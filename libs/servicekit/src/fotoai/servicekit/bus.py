@@ -33,6 +33,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 from fotoai.contracts import (
     Buckets,
     Event,
@@ -99,6 +100,22 @@ def _reports_stage_failure(event: Event | None, error: BaseException) -> bool:
             and not isinstance(event, PhotoStageFailedV1))
 
 
+def broker_security(settings: ServiceSettings) -> BaseSecurity | None:
+    """The service's Kafka principal as FastStream's security object (None for PLAINTEXT)."""
+    options = settings.kafka_options()
+    protocol = options["security_protocol"]
+    if protocol == "PLAINTEXT":
+        return None
+    tls = {"ssl_context": options.get("ssl_context"), "use_ssl": protocol.endswith("SSL")}
+    if not protocol.startswith("SASL"):
+        return BaseSecurity(**tls)
+    kinds = {"SCRAM-SHA-512": SASLScram512, "SCRAM-SHA-256": SASLScram256, "PLAIN": SASLPlaintext}
+    kind = kinds.get(options["sasl_mechanism"])
+    if kind is None:
+        raise ValueError(f"unsupported Kafka SASL mechanism {options['sasl_mechanism']!r} (use one of {sorted(kinds)})")
+    return kind(options["sasl_plain_username"], options["sasl_plain_password"], **tls)
+
+
 class EventBus:
     def __init__(
         self,
@@ -110,6 +127,7 @@ class EventBus:
         self.service = service
         self.broker = KafkaBroker(
             settings.kafka_bootstrap,
+            security=broker_security(settings),
             client_id=service,
             middlewares=[
                 KafkaTelemetryMiddleware(tracer_provider=tracer_provider),

@@ -3,6 +3,9 @@
     python -m fotoai.servicekit.dlq show ingest          # what is parked, and why
     python -m fotoai.servicekit.dlq replay ingest        # send it back to its original topic
 
+It connects as the principal in FOTOAI_KAFKA_SECURITY_PROTOCOL/_SASL_MECHANISM/_USERNAME/_PASSWORD
+(the local stack's `operator` principal in `secrets.env` may read dead letters and replay them).
+
 Replay republishes each parked message to `x-fotoai-original-topic` with its original key and
 CloudEvents headers (the `x-fotoai-*` error headers dropped). Consumers are idempotent, so a
 message replayed twice changes nothing the second time. Progress is kept in the consumer group
@@ -18,15 +21,17 @@ import sys
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from fotoai.contracts import dlq_topic
+from fotoai.servicekit.settings import kafka_options_from_env
 
 
 async def _drain(
-    bootstrap: str, service: str, group: str | None, handle, limit: int | None, commit: bool
+    bootstrap: str, service: str, group: str | None, handle, limit: int | None, commit: bool,
+    kafka: dict,
 ) -> int:
     topic = dlq_topic(service)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
-        auto_offset_reset="earliest",
+        auto_offset_reset="earliest", **kafka,
     )
     await consumer.start()
     n = 0
@@ -58,18 +63,19 @@ async def _drain(
     return n
 
 
-async def show(bootstrap: str, service: str, limit: int | None = None) -> int:
+async def show(bootstrap: str, service: str, limit: int | None = None, **kafka) -> int:
     async def handle(msg) -> None:  # noqa: ANN001
         h = {k: v.decode(errors="replace") for k, v in msg.headers}
         print(f"{msg.partition}:{msg.offset} key={msg.key.decode(errors='replace') if msg.key else '-'} "
               f"from={h.get('x-fotoai-original-topic', '?')} attempts={h.get('x-fotoai-attempts', '?')} "
               f"error={h.get('x-fotoai-error', '?').splitlines()[0][:160]}")
 
-    return await _drain(bootstrap, service, None, handle, limit, commit=False)
+    return await _drain(bootstrap, service, None, handle, limit, commit=False, kafka=kafka)
 
 
-async def replay(bootstrap: str, service: str, limit: int | None = None) -> int:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+async def replay(bootstrap: str, service: str, limit: int | None = None, **kafka) -> int:
+    """`kafka`: aiokafka connection options (`security_protocol`, `sasl_*`) of the replaying principal."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", **kafka)
     await producer.start()
 
     async def handle(msg) -> None:  # noqa: ANN001
@@ -81,7 +87,7 @@ async def replay(bootstrap: str, service: str, limit: int | None = None) -> int:
         await producer.send_and_wait(original, msg.value, key=msg.key, headers=headers)
 
     try:
-        return await _drain(bootstrap, service, f"dlq-replay.{service}", handle, limit, commit=True)
+        return await _drain(bootstrap, service, f"dlq-replay.{service}", handle, limit, commit=True, kafka=kafka)
     finally:
         await producer.stop()
 
@@ -95,7 +101,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None)
     args = parser.parse_args()
     fn = show if args.action == "show" else replay
-    n = asyncio.run(fn(args.bootstrap, args.service, args.limit))
+    n = asyncio.run(fn(args.bootstrap, args.service, args.limit, **kafka_options_from_env(os.environ)))
     print(f"{args.action}: {n} message(s) from {dlq_topic(args.service)}", file=sys.stderr)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import jwt
 import pytest
 from dotenv import dotenv_values
+from fotoai.servicekit.settings import kafka_options_from_env, kafka_settings_from_env
 from fotoai.servicekit.storage import ObjectStore
 
 
@@ -37,6 +38,38 @@ def load_stack_env() -> dict[str, str]:
     return {k: v for k, v in dotenv_values(path).items() if v is not None}
 
 
+def load_stack_secrets() -> dict[str, str]:
+    """The stack's `secrets.env` (next to `stack.env`): every Kafka principal's password."""
+    path = stack_env_path().with_name("secrets.env")
+    if not path.exists():
+        return {}
+    return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+
+
+def as_principal(env: dict[str, str], principal: str) -> dict[str, str]:
+    """`env` (a stack.env mapping) with its Kafka principal swapped for `principal`'s, whose
+    password comes from the stack's secrets. `stack.env` itself carries the read-only
+    `subscriber`; tests that publish or create topics use `admin` (or a service's principal)."""
+    if env.get("FOTOAI_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT") == "PLAINTEXT":
+        return dict(env)
+    key = f"FOTOAI_KAFKA_PASSWORD_{principal.upper().replace('-', '_')}"
+    secrets = load_stack_secrets()
+    if key not in secrets:
+        pytest.fail(f"no Kafka credential for {principal!r} in {stack_env_path().with_name('secrets.env')}")
+    return {**env, "FOTOAI_KAFKA_USERNAME": principal, "FOTOAI_KAFKA_PASSWORD": secrets[key]}
+
+
+def kafka_options(env: dict[str, str], principal: str | None = None) -> dict:
+    """aiokafka keyword arguments (bootstrap included) for `env`'s principal, or `principal`'s."""
+    chosen = as_principal(env, principal) if principal else env
+    return {"bootstrap_servers": env["FOTOAI_KAFKA_BOOTSTRAP"], **kafka_options_from_env(chosen)}
+
+
+def kafka_settings(env: dict[str, str], principal: str | None = None) -> dict:
+    """`ServiceSettings` keyword arguments for the stack's Kafka as `principal` (default: admin)."""
+    return kafka_settings_from_env(as_principal(env, principal or "admin"))
+
+
 def mint_token(env: dict[str, str], sub: str, scope: str = "photos:read photos:write", ttl: int = 3600) -> str:
     now = int(time.time())
     claims = {
@@ -55,6 +88,12 @@ def stack_env() -> dict[str, str]:
             "or run everything with `make test`, which starts it for you"
         )
     return env
+
+
+@pytest.fixture(scope="session")
+def kafka_admin(stack_env: dict[str, str]) -> dict:
+    """aiokafka options of the stack's super user, for tests that publish or create topics."""
+    return kafka_options(stack_env, "admin")
 
 
 @pytest.fixture(scope="session")

@@ -89,7 +89,7 @@ def build_app(settings: CatalogSettings, topics: dict[str, str] | None = None) -
 
             app.state.readiness.update(database=database)
             app.state.project = project
-            probe = KafkaLagProbe(settings.kafka_bootstrap)
+            probe = KafkaLagProbe(settings.kafka_bootstrap, **settings.kafka_options())
             gauges = asyncio.create_task(_gauges_loop(queries, probe, settings))
             await rt.start()
             try:

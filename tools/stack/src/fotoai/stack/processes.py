@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ class Child:
 
     def start(self) -> None:
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        out = open(self.log, "ab")
+        out = open(self.log, "ab")  # noqa: SIM115 — handed to the child, closed right after
         out.write(f"\n==== {time.strftime('%Y-%m-%d %H:%M:%S')} starting {self.name}\n".encode())
         out.flush()
         self.proc = subprocess.Popen(
@@ -94,6 +95,8 @@ class Supervisor:
         self.children_file = children_file
         #: A file `<hold_dir>/<name>` keeps that child down (fault-injection tests, maintenance).
         self.hold_dir = children_file.parent / "hold"
+        #: Set when one of the concurrent readiness waits failed: the others stop waiting.
+        self.failed = threading.Event()
 
     def _record(self) -> None:
         pids = {c.name: c.pid for c in self.children if c.alive()}
@@ -107,12 +110,18 @@ class Supervisor:
         return child
 
     def wait_ready(
-        self, child: Child, check: Callable[[], bool], timeout: float, what: str = "ready"
+        self, child: Child, check: Callable[[], bool], timeout: float, what: str = "ready",
+        interval: float = 0.1,
     ) -> None:
+        """Poll `check` until it passes. Raises when the child dies, when `timeout` passes, or
+        when another wait of the same start failed (`self.failed`), so a start fails fast."""
         deadline = time.monotonic() + timeout
         last_note = time.monotonic()
         while time.monotonic() < deadline:
+            if self.failed.is_set():
+                raise RuntimeError(f"gave up waiting for {child.name}: another piece failed to start")
             if not child.alive():
+                self.failed.set()
                 raise RuntimeError(
                     f"{child.name} exited while starting (code {child.proc.returncode if child.proc else '?'}).\n"
                     f"Last lines of {child.log}:\n{child.tail()}"
@@ -121,12 +130,13 @@ class Supervisor:
                 if check():
                     say(f"{child.name} {what} after {time.monotonic() - child.started_at:.1f} s")
                     return
-            except Exception:  # noqa: BLE001 — not ready yet, whatever the reason
+            except Exception:  # noqa: BLE001, S110 — not ready yet, whatever the reason
                 pass
             if time.monotonic() - last_note > 15:
                 say(f"  still waiting for {child.name} ({time.monotonic() - child.started_at:.0f} s) …")
                 last_note = time.monotonic()
-            time.sleep(0.3)
+            time.sleep(interval)
+        self.failed.set()
         raise RuntimeError(
             f"{child.name} was not {what} within {timeout:.0f} s.\nLast lines of {child.log}:\n{child.tail()}"
         )

@@ -12,16 +12,18 @@ from fotoai.catalog.domain.lag import consumer_lag
 
 
 class KafkaLagProbe:
-    def __init__(self, bootstrap: str) -> None:
+    def __init__(self, bootstrap: str, **kafka: object) -> None:
+        """`kafka`: aiokafka connection options of the catalog's principal (SASL settings)."""
         self.bootstrap = bootstrap
+        self.kafka = kafka
         self._admin: AIOKafkaAdminClient | None = None
         self._consumer: AIOKafkaConsumer | None = None
 
     async def start(self) -> None:
-        self._admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, client_id="catalog-lag")
+        self._admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, client_id="catalog-lag", **self.kafka)
         await self._admin.start()
         self._consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, client_id="catalog-lag",
-                                          enable_auto_commit=False)
+                                          enable_auto_commit=False, **self.kafka)
         await self._consumer.start()
 
     async def stop(self) -> None:
