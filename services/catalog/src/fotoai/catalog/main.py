@@ -12,15 +12,20 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fotoai.catalog.adapters.embedder import HttpTextEmbedder
 from fotoai.catalog.adapters.lag import KafkaLagProbe
+from fotoai.catalog.adapters.library_queries import PgLibraryQueries
+from fotoai.catalog.adapters.library_store import PgLibraryStore
 from fotoai.catalog.adapters.migrate import asyncpg_dsn, upgrade
 from fotoai.catalog.adapters.queries import PgCatalogQueries
 from fotoai.catalog.adapters.store import PgCatalogStore, create_pool
 from fotoai.catalog.config import CatalogSettings
 from fotoai.catalog.domain.status import PhotoStatus
 from fotoai.catalog.entrypoints.http import build_router
-from fotoai.catalog.entrypoints.kafka import register_handlers
+from fotoai.catalog.entrypoints.kafka import OneByOne, register_handlers
+from fotoai.catalog.entrypoints.library_http import build_library_router
+from fotoai.catalog.library import ProjectLibrary
 from fotoai.catalog.use_cases import ProjectEvents, SearchPhotos
 from fotoai.contracts import Buckets
+from fotoai.contracts.library import ALBUM_EVENT_TYPES, PHOTO_LIBRARY_EVENT_TYPES
 from fotoai.servicekit import metrics
 from fotoai.servicekit.app import create_app, serve
 from fotoai.servicekit.log import configure_logging, get_logger
@@ -68,6 +73,7 @@ async def _gauges_loop(queries: PgCatalogQueries, probe: KafkaLagProbe, settings
 def build_app(settings: CatalogSettings, topics: dict[str, str] | None = None) -> FastAPI:
     opts = settings.catalog
     late = _LateQueries()
+    late_library = _LateQueries()
     embedder = HttpTextEmbedder(settings.tagging_url, opts.embed_timeout_s) if settings.tagging_url else None
     search = SearchPhotos(late, embedder)
 
@@ -79,9 +85,11 @@ def build_app(settings: CatalogSettings, topics: dict[str, str] | None = None) -
             pool = await create_pool(asyncpg_dsn(settings.database_url), opts.db_pool_min, opts.db_pool_max)
             queries = PgCatalogQueries(pool)
             late.target = queries
+            late_library.target = PgLibraryQueries(pool)  # type: ignore[assignment]
             buckets = Buckets(settings.originals_bucket, settings.renditions_bucket)
             project = ProjectEvents(PgCatalogStore(pool), rt.store, buckets)
-            register_handlers(rt.bus, [project], opts.consumer_group, topics, opts.batch_max_events)
+            library = OneByOne((*PHOTO_LIBRARY_EVENT_TYPES, *ALBUM_EVENT_TYPES), ProjectLibrary(PgLibraryStore(pool)))
+            register_handlers(rt.bus, [project, library], opts.consumer_group, topics, opts.batch_max_events)
 
             async def database() -> bool:
                 async with pool.acquire() as conn:
@@ -106,6 +114,7 @@ def build_app(settings: CatalogSettings, topics: dict[str, str] | None = None) -
 
     app = create_app(settings.service_name, lifespan=lifespan)
     app.include_router(build_router(late, search))  # type: ignore[arg-type]
+    app.include_router(build_library_router(late_library, late))  # type: ignore[arg-type]
     return app
 
 
