@@ -95,7 +95,7 @@ async def wait_until_settled(gateway: httpx.AsyncClient, photo_id: str, timeout:
         r = await gateway.get(f"/v1/photos/{photo_id}")
         if r.status_code == 200:
             last = r.json()
-            if last["status"] in ("ready", "rejected"):
+            if last["status"] in ("ready", "degraded", "rejected"):
                 return last
         await asyncio.sleep(0.5)
     raise AssertionError(f"photo {photo_id} did not settle in {timeout} s; last state: {last}")

@@ -5,10 +5,15 @@ Knows no infrastructure: no Kafka client, no storage, no database.
 
 from fotoai.contracts.events import (
     BY_TOPIC,
+    DISPLAY,
+    ENHANCED,
     EVENT_TYPES,
     OBJECT_NAMES,
     ORIGINAL,
+    PREVIEW,
     RENDITION_NAMES,
+    THUMB_LARGE,
+    THUMB_SMALL,
     Colour,
     Embedding,
     Event,
@@ -46,11 +51,16 @@ from fotoai.contracts.topics import PHOTO_TOPICS, TopicSpec, all_topics, dlq_top
 
 __all__ = [
     "BY_TOPIC",
+    "DISPLAY",
+    "ENHANCED",
     "EVENT_TYPES",
     "OBJECT_NAMES",
     "ORIGINAL",
     "PHOTO_TOPICS",
+    "PREVIEW",
     "RENDITION_NAMES",
+    "THUMB_LARGE",
+    "THUMB_SMALL",
     "Buckets",
     "Colour",
     "Embedding",

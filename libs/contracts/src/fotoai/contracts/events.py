@@ -71,6 +71,8 @@ RENDITION_NAMES: tuple[str, ...] = (DISPLAY, THUMB_LARGE, THUMB_SMALL, ENHANCED)
 #: What a client may ask a photo's bytes of: the original or one of its renditions.
 ORIGINAL = "original"
 OBJECT_NAMES: tuple[str, ...] = (ORIGINAL, *RENDITION_NAMES)
+#: A working copy ingest writes for the later stages (never served to clients).
+PREVIEW = "preview"
 
 
 class Rendition(StoredObject):

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 from fotoai.contracts import (
+    ENHANCED,
     Operation,
     PhotoEnhancedV1,
     PhotoIngestedV1,
@@ -31,7 +32,7 @@ from fotoai.enhance.domain.enhancer import Enhanced
 from fotoai.enhance.ports import BatchEnhancer, ObjectStore, PhotoEnhancer
 from fotoai.servicekit.mlruntime import Batcher
 
-RENDITION_NAME = "enhanced"
+RENDITION_NAME = ENHANCED
 # Renditions ingest encoded itself from decoded pixels, best first. Never `display`: it may be the
 # uploaded bytes, which only ingest's sandbox decodes.
 SOURCE_RENDITIONS = ("preview", "thumb_large")

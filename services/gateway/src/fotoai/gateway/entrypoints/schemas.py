@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Stage = Literal["pending", "done", "failed"]
-Status = Literal["processing", "ready", "rejected"]
+Status = Literal["processing", "ready", "degraded", "rejected"]
 
 
 class Open(BaseModel):
@@ -57,6 +57,8 @@ class PhotoSummary(Open):
     format: str | None = None
     camera: str | None = None
     stages: Stages | None = None
+    failed_stages: list[str] = Field(
+        default_factory=list, description="stages that gave up after their retries (status `degraded`)")
     duplicate_of: str | None = None
     tags: list[TagOut] = Field(default_factory=list)
     thumb_url: str | None = Field(default=None, description="short-lived presigned URL of thumb_small")
@@ -80,6 +82,8 @@ class PhotoDetail(PhotoSummary):
     enhancement: dict | None = None
     renditions: list[RenditionOut] = Field(default_factory=list)
     timeline: list[dict] = Field(default_factory=list)
+    failures: list[dict] = Field(
+        default_factory=list, description="why each failed stage gave up: stage, error_type, message, attempts")
 
 
 class PhotoPage(Open):
