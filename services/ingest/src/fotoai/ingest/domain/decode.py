@@ -66,7 +66,7 @@ class DecodePath:
 
     PILLOW = "pillow"
     PILLOW_DRAFT = "pillow_draft"
-    HEIF = "pillow_heif"
+    HEIF = "pi_heif"
     RAW_PREVIEW = "raw_preview"
     RAW_HALF = "raw_half_demosaic"
 
@@ -123,9 +123,9 @@ def _check_pixels(width: int, height: int, limits: DecodeLimits) -> None:
 
 def _open_pillow(data: bytes, detected: Detected) -> Image.Image:
     if detected.format is ImageFormat.HEIC:
-        import pillow_heif
+        import pi_heif  # decode-only libheif: no GPL x265 encoder in the service
 
-        pillow_heif.register_heif_opener()
+        pi_heif.register_heif_opener()
     with warnings.catch_warnings():
         # Bomb warnings are ours to judge; header-damage warnings become errors or are moot.
         warnings.simplefilter("ignore")
