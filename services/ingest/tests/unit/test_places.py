@@ -8,6 +8,7 @@ from fotoai.ingest.domain.places import distance_km, locate
     ("lat", "lon", "city", "country", "code"),
     [
         (48.8584, 2.2945, "Paris", "France", "FR"),  # the Eiffel Tower: not its suburb Vanves
+        (52.5163, 13.3777, "Berlin", "Germany", "DE"),  # not the district Mitte
         (38.7223, -9.1393, "Lisbon", "Portugal", "PT"),
         (41.8902, 12.4922, "Rome", "Italy", "IT"),
         (-33.8568, 151.2153, "Sydney", "Australia", "AU"),
@@ -20,7 +21,7 @@ def test_landmarks_name_their_city_and_country(lat, lon, city, country, code):
 
 
 def test_far_from_a_big_city_the_nearest_populated_place_is_named():
-    place = locate(46.0207, 7.7491)  # Zermatt: no city of 100,000 within 25 km
+    place = locate(46.0207, 7.7491)  # Zermatt: no big city near enough
     assert place is not None and place.country_code == "CH" and place.city
 
 

@@ -1,10 +1,12 @@
 """Offline reverse geocoding: a GPS position → city, state, country (GeoNames via the
 `reverse-geocode` package, no network).
 
-The nearest populated place is often a suburb (the Eiffel Tower's nearest is Vanves), which is
-not what people search for. So the city is the nearest place of at least `CITY_POPULATION`
-people when one lies within `CITY_RADIUS_KM`, else the nearest populated place at all; the state
-and country come from the same place. Both look-up trees load once per process (~1 s each).
+The nearest populated place is often a suburb (the Eiffel Tower's nearest is Vanves) or a
+district GeoNames counts as a city of its own (Berlin-Mitte), which is not what people search
+for. So the city is the nearest place of the first tier of `CITY_TIERS` (a million people within
+30 km, else half a million within 20, else 100,000 within 15) that has one near enough, else
+the nearest populated place at all; state and country come from the same place. Each tier's
+look-up tree loads once per process (~1 s each, on first use).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from dataclasses import dataclass
 
 import reverse_geocode
 
-CITY_POPULATION = 100_000
-CITY_RADIUS_KM = 25.0
+#: (population, radius km): the biggest city tier with a place near enough names the city.
+CITY_TIERS = ((1_000_000, 30.0), (500_000, 20.0), (100_000, 15.0))
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,9 @@ def locate(lat: float, lon: float) -> PlaceName | None:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
         # (0, 0) is what a GPS without a fix writes: "Null Island" is not a place.
         return None
-    city = reverse_geocode.get((lat, lon), min_population=CITY_POPULATION)
-    if city and distance_km((lat, lon), (city["latitude"], city["longitude"])) <= CITY_RADIUS_KM:
-        return _name(city)
+    for population, radius_km in CITY_TIERS:
+        city = reverse_geocode.get((lat, lon), min_population=population)
+        if city and distance_km((lat, lon), (city["latitude"], city["longitude"])) <= radius_km:
+            return _name(city)
     nearest = reverse_geocode.get((lat, lon))
     return _name(nearest) if nearest else None

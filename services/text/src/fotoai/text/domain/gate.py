@@ -29,7 +29,7 @@ def text_line_regions(grey: np.ndarray) -> list[tuple[int, int, int, int]]:
     grad = cv2.morphologyEx(small, cv2.MORPH_GRADIENT, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
     _, binary = cv2.threshold(grad, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     joined = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 1)))
-    contours, _ = cv2.findContours(joined, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    contours, _ = cv2.findContours(joined, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     height = small.shape[0]
     found = []
     for c in contours:
@@ -42,7 +42,7 @@ def text_line_regions(grey: np.ndarray) -> list[tuple[int, int, int, int]]:
         # Letters alternate stroke and gap along a line: count edge crossings on the middle rows.
         band = binary[y + h // 4:y + h - h // 4, x:x + w] > 0
         crossings = float(np.median(np.abs(np.diff(band.astype(np.int8), axis=1)).sum(axis=1))) / 2
-        if crossings >= 8 and crossings * h / w >= 2.5:
+        if crossings >= 8 and crossings * h / w >= 1.5:
             found.append((x, y, w, h))
     return found
 

@@ -1,7 +1,8 @@
 """Tesseract's TSV output → the text worth keeping: confident words, grouped into lines.
 
 On photographs Tesseract also "reads" texture as short runs of punctuation; a word is kept
-when Tesseract is confident of it and it holds at least two letters or digits.
+when Tesseract is confident of it and it holds at least two letters or digits (or is a number:
+"PLATFORM 9").
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ _ALNUM = re.compile(r"[^\W_]", re.UNICODE)
 
 
 def keep_word(word: str, confidence: float, min_confidence: float) -> bool:
-    return confidence >= min_confidence and len(_ALNUM.findall(word)) >= 2
+    alnum = _ALNUM.findall(word)
+    return confidence >= min_confidence and (len(alnum) >= 2 or any(c.isdigit() for c in alnum))
 
 
 def lines_from_tsv(tsv: str, min_confidence: float) -> list[str]:
