@@ -75,8 +75,10 @@ def catalog_handled() -> set[str]:
 
     project = use_cases.ProjectEvents.__new__(use_cases.ProjectEvents)
     topics = {cls.TOPIC for cls in project.handled}
-    for name in ("PHOTO_LIBRARY_EVENT_TYPES", "ALBUM_EVENT_TYPES"):
-        topics |= {cls.TOPIC for cls in getattr(main, name, ())}
+    # The other projectors are built in its lifespan from tuples of event types it imports.
+    for value in vars(main).values():
+        if isinstance(value, tuple) and value and all(isinstance(v, type) and hasattr(v, "TOPIC") for v in value):
+            topics |= {cls.TOPIC for cls in value}
     return topics
 
 

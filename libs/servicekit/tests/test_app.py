@@ -28,7 +28,7 @@ async def client():
 
 
 async def test_healthz_and_metrics(client):
-    app, c = client
+    _app, c = client
     assert (await c.get("/healthz")).json()["status"] == "alive"
     await c.get("/items/3")
     body = (await c.get("/metrics")).text

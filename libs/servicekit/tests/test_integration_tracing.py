@@ -19,8 +19,8 @@ from fotoai.contracts import (
 )
 from fotoai.servicekit.bus import EventBus
 from fotoai.servicekit.settings import ServiceSettings
-from fotoai.servicekit.testing import kafka_settings
 from fotoai.servicekit.telemetry import make_tracer_provider
+from fotoai.servicekit.testing import kafka_settings
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 

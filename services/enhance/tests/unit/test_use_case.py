@@ -2,6 +2,7 @@ import asyncio
 import io
 import threading
 import time
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -146,7 +147,7 @@ async def test_the_display_is_never_decoded_here(store):
     """`display` may be the uploaded bytes as they came: only ingest's sandbox decodes those."""
 
     class Recording(MemoryStore):
-        reads: list[str] = []
+        reads: ClassVar[list[str]] = []
 
         async def get_bytes(self, bucket, key, max_bytes=None):
             self.reads.append(key)

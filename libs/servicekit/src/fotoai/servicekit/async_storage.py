@@ -35,7 +35,7 @@ from fotoai.servicekit.storage import (
     is_missing,
     translate,
 )
-from miniopy_async import Minio
+from miniopy_async.api import Minio
 from miniopy_async.commonconfig import CopySource
 
 #: S3's smallest part: what an upload of unknown length holds in memory at most.
@@ -109,7 +109,7 @@ class AsyncObjectStore:
         self._bulk: aiohttp.ClientSession | None = None
         self._control: aiohttp.ClientSession | None = None
 
-    async def start(self) -> AsyncObjectStore:
+    async def start(self) -> Self:
         if self._bulk is None:
             # No read timeout on uploads: the caller bounds them (idle timeout, deadline).
             self._bulk = aiohttp.ClientSession(

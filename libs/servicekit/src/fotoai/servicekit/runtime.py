@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from types import TracebackType
+from typing import Self
 
 from fastapi import FastAPI
 from fotoai.servicekit import metrics
@@ -34,7 +35,7 @@ class ConsumerRuntime:
         store = self.store
         app.state.readiness.update(kafka=self.bus.ping, object_store=lambda: store.ping(bucket))
 
-    async def __aenter__(self) -> ConsumerRuntime:
+    async def __aenter__(self) -> Self:
         return self
 
     async def start(self) -> None:

@@ -17,6 +17,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from minio import Minio
@@ -24,6 +25,9 @@ from minio.datatypes import PostPolicy
 from minio.error import S3Error
 
 _MISSING = ("NoSuchKey", "NoSuchObject", "NotFound", "NoSuchUpload")
+
+if TYPE_CHECKING:
+    from fotoai.servicekit.settings import ServiceSettings
 
 
 class StorageError(RuntimeError):
@@ -97,7 +101,7 @@ class Presigner:
         content_type: str | None = None, attachment: bool = False,
     ) -> str:
         """A GET URL; `content_type` and `attachment` override what the store would answer."""
-        headers: dict[str, str] = {}
+        headers: dict[str, str | list[str] | tuple[str]] = {}
         if content_type:
             headers["response-content-type"] = content_type
         if filename or attachment:
@@ -309,7 +313,7 @@ class PortStore:
         await self._store.put_bytes(bucket, key, data, content_type)
 
 
-def store_from_settings(settings: ServiceSettings) -> ObjectStore:  # noqa: F821
+def store_from_settings(settings: ServiceSettings) -> ObjectStore:
     return ObjectStore(
         settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
         region=settings.s3_region, public_endpoint=settings.s3_public_endpoint,

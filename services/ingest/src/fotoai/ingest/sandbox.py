@@ -293,7 +293,7 @@ class DecodeSandbox:
         self._memory_limit = memory_limit_bytes
         self._max_tasks = max_tasks
         # spawn by default: forking a process that runs an event loop and threads is unsafe.
-        self._context = multiprocessing.get_context(start_method)
+        self._context: Any = multiprocessing.get_context(start_method)
         self._start_timeout = start_timeout_s
         self._preload = tuple(preload)
         self._idle: asyncio.Queue[_Worker | None] | None = None

@@ -118,6 +118,7 @@ class Keyring:
             if "d" in jwk:
                 raise ValueError("the JWKS holds a private key; publish public keys only")
             if kty == "RSA":
+                key: Any
                 key, algs = RSAAlgorithm.from_jwk(jwk), RSA_ALGS
             elif kty == "EC":
                 key, algs = ECAlgorithm.from_jwk(jwk), EC_ALGS

@@ -79,7 +79,7 @@ def build_library(gw: Gateway) -> Library:
     photos = gw.queries.catalog
     # Over HTTP the library routes share the photo queries' client; a test's fake catalog
     # object answers both.
-    catalog = HttpLibraryCatalog(photos) if isinstance(photos, HttpCatalog) else photos
+    catalog: Any = HttpLibraryCatalog(photos) if isinstance(photos, HttpCatalog) else photos
     return Library(photos, catalog, gw.delete.bus, gw.records, gw.queries.presigner.url, gw.settings.gateway.library)
 
 

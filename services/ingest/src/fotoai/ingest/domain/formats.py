@@ -144,9 +144,10 @@ def _tiff_raw_kind(data: bytes) -> RawKind | None:
             continue
         sub_photometrics.append(_short_value(sub.get(_TAG_PHOTOMETRIC), endian))
     if any(p in _RAW_PHOTOMETRIC for p in sub_photometrics):
-        return _MAKER_RAW_KIND.get(_maker_key(make), RawKind.TIFF_RAW)
-    if make and _TAG_SUBIFDS in entries and _maker_key(make) in _MAKER_RAW_KIND:
-        return _MAKER_RAW_KIND[_maker_key(make)]
+        return _MAKER_RAW_KIND.get(_maker_key(make) or "", RawKind.TIFF_RAW)
+    maker = _maker_key(make)
+    if maker and _TAG_SUBIFDS in entries and maker in _MAKER_RAW_KIND:
+        return _MAKER_RAW_KIND[maker]
     return None
 
 

@@ -181,7 +181,7 @@ def _taken_at(tags: dict[int, Any]) -> datetime | None:
         if not match:
             continue
         try:
-            moment = datetime(*(int(part) for part in match.groups()))  # type: ignore[misc]
+            moment = datetime(*(int(part) for part in match.groups()))  # type: ignore[arg-type]
         except ValueError:
             continue
         if date_tag == _DATETIME_ORIGINAL:
@@ -244,5 +244,5 @@ def _degrees(value: Any) -> float | None:
     parts = [_to_float(part) for part in value]
     if any(part is None or part < 0 for part in parts):
         return None
-    degrees = sum(part / 60**i for i, part in enumerate(parts))  # type: ignore[operator]
+    degrees = sum(part / 60**i for i, part in enumerate(parts))
     return degrees if math.isfinite(degrees) else None

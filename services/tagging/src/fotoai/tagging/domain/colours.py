@@ -7,6 +7,7 @@ people see as different colours, and a fixed seed keeps a replay's answer identi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import cv2
 import numpy as np
@@ -58,7 +59,7 @@ def _kmeans(points: np.ndarray, k: int, attempts: int = 1, seed: int = 0) -> np.
     k = max(1, min(k, len(np.unique(points, axis=0))))
     cv2.setRNGSeed(seed)
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
-    _, labels, _ = cv2.kmeans(
+    _, labels, _ = cv2.kmeans(  # type: ignore[call-overload]  # the stubs refuse bestLabels=None
         np.ascontiguousarray(points, dtype=np.float32), k, None, criteria, attempts,
         cv2.KMEANS_PP_CENTERS,
     )
@@ -87,7 +88,8 @@ def dominant_colours(
     total = len(pixels)
     colours = [
         DominantColour(
-            rgb=tuple(int(v) for v in np.median(px, axis=0).round()), fraction=len(px) / total
+            rgb=cast(tuple[int, int, int], tuple(int(v) for v in np.median(px, axis=0).round())),
+            fraction=len(px) / total,
         )
         for px, _ in merged
     ]

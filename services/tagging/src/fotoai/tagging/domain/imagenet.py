@@ -207,9 +207,9 @@ def build_groups(labels: list[str]) -> dict[str, np.ndarray]:
     for first, last, group in GROUP_RANGES:
         members.setdefault(group, []).extend(range(first, last + 1))
     for index, name in enumerate(labels):
-        group = GROUP_NAMES.get(name)
-        if group is not None:
-            members.setdefault(group, []).append(index)
+        named = GROUP_NAMES.get(name)
+        if named is not None:
+            members.setdefault(named, []).append(index)
     return {group: np.asarray(sorted(set(idx)), dtype=np.int64) for group, idx in members.items()}
 
 

@@ -40,7 +40,7 @@ def decode_image(data: bytes, max_side: int = ANALYSIS_SIDE) -> DecodedImage:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             width, height = image.size
             scale = max_side / max(width, height)
             if scale < 1 and image.format == "JPEG":

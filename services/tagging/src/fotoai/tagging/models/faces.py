@@ -59,8 +59,7 @@ class HaarFaceDetector:
 
     def detect(self, rgb: np.ndarray) -> list[FaceBox]:
         height, width = rgb.shape[:2]
-        grey = np.clip(luminance(rgb) * 255 + 0.5, 0, 255).astype(np.uint8)
-        grey = cv2.equalizeHist(grey)
+        grey = cv2.equalizeHist(np.clip(luminance(rgb) * 255 + 0.5, 0, 255).astype(np.uint8))
         side = max(20, int(min(width, height) * self._min_face_fraction))
         boxes, _, weights = self._classifier().detectMultiScale3(
             grey, scaleFactor=1.1, minNeighbors=5, minSize=(side, side), outputRejectLevels=True
@@ -71,5 +70,6 @@ class HaarFaceDetector:
             max(0.0, float(w)) / (max(0.0, float(w)) + WEIGHT_HALF)
             for w in np.asarray(weights).reshape(-1)
         ]
-        faces = faces_from_pixels([tuple(int(v) for v in b) for b in boxes], scores, width, height)
+        pixel_boxes = [(int(b[0]), int(b[1]), int(b[2]), int(b[3])) for b in boxes]
+        faces = faces_from_pixels(pixel_boxes, scores, width, height)
         return [face for face in faces if face.score >= self._min_score]

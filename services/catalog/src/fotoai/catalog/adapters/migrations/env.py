@@ -18,7 +18,7 @@ def _run(connection) -> None:
 
 
 async def _online() -> None:
-    engine = create_async_engine(config.get_main_option("sqlalchemy.url"))
+    engine = create_async_engine(config.get_main_option("sqlalchemy.url") or "")
     try:
         async with engine.connect() as conn:
             await conn.run_sync(_run)
