@@ -148,11 +148,11 @@ async def test_dead_letters_can_be_replayed_after_a_fix(stack_env):
 
     async def handler(ev: PhotoUploadedV1):
         if ev.owner_id != owner:
-            return None
+            return
         if broken["on"]:
             raise ConnectionError("dependency down")
         processed.append(ev.photo_id)
-        return None
+        return
 
     bus = EventBus(settings, service)
     bus.subscribe(PhotoUploadedV1, handler, group=f"test-{uuid.uuid4()}")

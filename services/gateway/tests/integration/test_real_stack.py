@@ -17,8 +17,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from fotoai.gateway.adapters.catalog_http import HttpCatalog
 from fotoai.gateway.config import GatewaySettings
 from fotoai.gateway.main import Adapters, build_app
-from fotoai.servicekit.storage import ObjectStore
 from fotoai.servicekit.settings import kafka_options_from_env
+from fotoai.servicekit.storage import ObjectStore
 from fotoai.servicekit.testing import kafka_settings, load_stack_env, mint_token
 from PIL import Image
 
