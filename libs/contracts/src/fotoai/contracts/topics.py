@@ -17,7 +17,7 @@ PHOTO_TOPICS: tuple[str, ...] = tuple(cls.TOPIC for cls in EVENT_TYPES)
 
 
 #: Event topics are kept forever: replaying them with a new consumer group is how the library
-#: is re-tagged or re-projected (DESIGN.md §2). The same value is in deploy/k8s (tested).
+#: is re-tagged or re-projected (docs/architecture.md). The same value is in deploy/k8s (tested).
 EVENT_RETENTION_MS = "-1"
 #: Dead letters outlive an incident long enough to be inspected and replayed: 90 days.
 DLQ_RETENTION_MS = str(90 * 24 * 3600 * 1000)
