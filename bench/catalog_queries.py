@@ -21,6 +21,9 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the catalog's test scenarios
 
 import asyncpg
 import numpy as np
@@ -28,8 +31,9 @@ from fotoai.catalog.adapters.migrate import asyncpg_dsn, upgrade
 from fotoai.catalog.adapters.queries import ListFilters, PgCatalogQueries
 from fotoai.catalog.adapters.store import PgCatalogStore, create_pool
 from fotoai.catalog.domain.cursor import encode_cursor
-from fotoai.catalog.scenarios import CAMERAS, LABELS
 from fotoai.servicekit.testing import load_stack_env
+
+from services.catalog.tests.scenarios import CAMERAS, LABELS
 
 DIM = 32
 OWNER = "bench-big"
