@@ -86,11 +86,18 @@ def _table(rows: list[list[str]], out: TextIO) -> None:
     out.writelines("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n" for r in rows)
 
 
+def _status_text(photo: dict[str, Any]) -> str:
+    """"ready", or "degraded (enhance failed)" with the stages that gave up."""
+    status = photo.get("status", "?")
+    failed = photo.get("failed_stages") or []
+    return f"{status} ({', '.join(failed)} failed)" if status == "degraded" and failed else status
+
+
 def _summary_rows(items: list[dict[str, Any]]) -> list[list[str]]:
     rows = [["ID", "STATUS", "CREATED", "SIZE", "FILE", "TAGS"]]
     for p in items:
         tags = ", ".join(t["label"] for t in p.get("tags") or [])
-        rows.append([p["id"], p.get("status", "?"), (p.get("created_at") or "")[:19], _fmt_size(p.get("size")),
+        rows.append([p["id"], _status_text(p), (p.get("created_at") or "")[:19], _fmt_size(p.get("size")),
                      p.get("file_name") or "-", tags])
     return rows
 
@@ -118,6 +125,10 @@ def cmd_upload(args: argparse.Namespace, api: Api, out: TextIO, **_: Any) -> Non
         _wait(api, uploaded, args.timeout, out)
 
 
+#: Statuses a photo ends in: every stage answered (or ingest refused it).
+SETTLED = ("ready", "degraded", "rejected")
+
+
 def _wait(api: Api, uploaded: list[tuple[str, str, float]], timeout: float, out: TextIO) -> None:
     pending = {pid: (name, t0) for pid, name, t0 in uploaded}
     deadline = time.monotonic() + timeout
@@ -132,7 +143,7 @@ def _wait(api: Api, uploaded: list[tuple[str, str, float]], timeout: float, out:
                     continue  # the catalog has not seen the upload event yet
                 raise
             status = photo.get("status")
-            if status in ("ready", "rejected"):
+            if status in SETTLED:
                 stages = photo.get("stages") or {}
                 took = time.monotonic() - t0
                 detail = " ".join(f"{k}={v}" for k, v in stages.items())
@@ -140,14 +151,20 @@ def _wait(api: Api, uploaded: list[tuple[str, str, float]], timeout: float, out:
                     failed = True
                     rej = photo.get("rejection") or {}
                     detail = f"{rej.get('reason', '?')}: {rej.get('message', '')}"
-                out.write(f"{pid}  {name}  {status} in {took:.1f} s  {detail}\n")
+                elif status == "degraded":
+                    failed = True
+                    why = "; ".join(f"{f.get('stage')}: {f.get('error_type', '')} {f.get('message', '')}".rstrip()
+                                    for f in photo.get("failures") or [])
+                    detail = f"{detail}  {why}".rstrip()
+                out.write(f"{pid}  {name}  {_status_text(photo)} in {took:.1f} s  {detail}\n")
                 del pending[pid]
         if pending:
             if time.monotonic() > deadline:
                 raise CliError(f"still processing after {timeout:.0f} s: {', '.join(pending)}")
             time.sleep(0.5)
     if failed:
-        raise CliError("some photos were rejected")
+        raise CliError("some photos were rejected or degraded "
+                       "(re-run failed stages: python -m fotoai.servicekit.dlq rerun --photo ID)")
 
 
 def cmd_ls(args: argparse.Namespace, api: Api, out: TextIO, **_: Any) -> None:
@@ -206,7 +223,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_upload, needs_api=True)
 
     p = sub.add_parser("ls", help="list my photos")
-    p.add_argument("--status", choices=["processing", "ready", "rejected"])
+    p.add_argument("--status", choices=["processing", "ready", "degraded", "rejected"])
     p.add_argument("--tag")
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--all", action="store_true", help="follow the cursor to the end")
