@@ -337,7 +337,7 @@ def build_router(dev_login: bool) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
         cursor: Annotated[str | None, Query(max_length=512)] = None,
         tag: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
-        status: Annotated[Literal["processing", "ready", "rejected"] | None, Query()] = None,
+        status: Annotated[Literal["processing", "ready", "degraded", "rejected"] | None, Query()] = None,
         taken_after: Annotated[datetime | None, Query()] = None,
         taken_before: Annotated[datetime | None, Query()] = None,
         camera: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
