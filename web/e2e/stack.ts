@@ -1,7 +1,7 @@
 /**
  * Where the browser suite finds the stack: FOTOAI_WEB_URL and FOTOAI_GATEWAY_URL from the
  * environment, else from the launcher's .fotoai/stack.env. With a gateway but no web URL it
- * serves the built web app itself (next start on a free port) for the length of the run.
+ * serves the built web app itself (scripts/server.mjs on a free port) for the length of the run.
  */
 
 import { spawn, type ChildProcess } from "node:child_process";
@@ -81,9 +81,9 @@ export async function ensureWeb(): Promise<RunningWeb> {
     throw new Error("FOTOAI_WEB_URL is not set and the web app is not built: run `npm run build` first.");
   }
   const port = await freePort();
-  const child = spawn(process.execPath, [join(WEB_DIR, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [join(WEB_DIR, "scripts", "server.mjs")], {
     cwd: WEB_DIR,
-    env: { ...process.env, FOTOAI_GATEWAY_URL: gateway, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, FOTOAI_GATEWAY_URL: gateway, NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), FOTOAI_WEB_HOST: "127.0.0.1" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -54,7 +54,7 @@ export async function startFakeGateway(extraArgs = []) {
 export async function startWeb(gatewayUrl) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const s = start([join(WEB_DIR, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], { FOTOAI_GATEWAY_URL: gatewayUrl, NEXT_TELEMETRY_DISABLED: "1" }, `${url}/signin`);
+  const s = start([join(WEB_DIR, "scripts", "server.mjs")], { FOTOAI_GATEWAY_URL: gatewayUrl, NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), FOTOAI_WEB_HOST: "127.0.0.1" }, `${url}/signin`);
   await s.ready;
   return { url, stop: s.stop };
 }

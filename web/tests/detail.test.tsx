@@ -7,7 +7,7 @@ import { BeforeAfter } from "@/components/before-after";
 import { boxStyle, FaceBoxes } from "@/components/face-boxes";
 import { PhotoDetailScreen } from "@/components/photo-detail-screen";
 import type { PhotoDetail } from "@/lib/photos";
-import { clearSession, saveSession } from "@/lib/session";
+import { clearSession, rememberSession } from "@/lib/session";
 import { fakeGateway, json, navigation, problem, summary } from "./mocks";
 
 vi.mock("next/navigation", () => ({
@@ -46,7 +46,7 @@ function renderDetail() {
 
 beforeEach(() => {
   navigation.push.mockReset();
-  saveSession({ accessToken: "tok", user: "alice", expiresAt: Date.now() + 3_600_000, mode: "local" });
+  rememberSession({ user: "alice", expiresAt: Date.now() + 3_600_000, mode: "local" });
 });
 afterEach(() => {
   clearSession();
@@ -71,7 +71,7 @@ describe("face boxes", () => {
 
 describe("before/after slider", () => {
   it("moves the divide with the keyboard", async () => {
-    render(<BeforeAfter before="b.jpg" after="a.jpg" alt="cat" aspect={1.5} />);
+    render(<BeforeAfter before={{ src: "b.jpg" }} after={{ src: "a.jpg" }} alt="cat" aspect={1.5} />);
     const thumb = screen.getByRole("slider", { name: "Before and after divider" });
     const layer = screen.getByTestId("before-layer");
     expect(layer.style.clipPath).toBe("inset(0 50% 0 0)");
@@ -88,27 +88,99 @@ describe("before/after slider", () => {
 });
 
 describe("photo detail", () => {
-  it("shows the display rendition with faces, the slider, tags by score, EXIF and GPS", async () => {
+  it("shows the enhanced version first, toggles to the original with O, and offers both downloads", async () => {
     fakeGateway({ "GET /api/v1/photos/p1": () => json(detail()) });
     renderDetail();
-    expect(await screen.findByRole("heading", { name: "astronaut.png" })).toBeInTheDocument();
-    expect(screen.getByAltText("astronaut.png: space suit, person")).toHaveAttribute("src", "https://s3.test/display.jpg");
+    const heading = await screen.findByRole("heading", { name: "astronaut.png" });
+    await waitFor(() => expect(heading).toHaveFocus());
+    await waitFor(() => expect(document.title).toBe("astronaut.png · FotoAI"));
+    const image = screen.getByTestId("viewer-image");
+    expect(image).toHaveAttribute("src", "https://s3.test/enhanced.jpg");
+    expect(image).toHaveAttribute("alt", "astronaut.png: space suit, person, enhanced by FotoAI");
+    fireEvent.keyDown(window, { key: "o" });
+    expect(screen.getByTestId("viewer-image")).toHaveAttribute("src", "https://s3.test/display.jpg");
+    expect(screen.getByTestId("version-caption")).toHaveTextContent("The original");
+    fireEvent.keyDown(window, { key: "o" });
+    expect(screen.getByTestId("viewer-image")).toHaveAttribute("src", "https://s3.test/enhanced.jpg");
+    expect(screen.getByRole("link", { name: "Download original" })).toHaveAttribute("href", "/api/v1/photos/p1/content?rendition=original&download=true");
+    expect(screen.getByRole("link", { name: "Download enhanced" })).toHaveAttribute("href", "/api/v1/photos/p1/content?rendition=enhanced&download=true");
+    // The comparison replaces the picture (one photo on screen), on C or the button.
+    expect(screen.queryByRole("slider")).not.toBeInTheDocument();
+    fireEvent.keyDown(window, { key: "c" });
+    expect(screen.getByRole("slider", { name: "Before and after divider" })).toBeInTheDocument();
+    expect(screen.queryByTestId("viewer-image")).not.toBeInTheDocument();
+    fireEvent.keyDown(window, { key: "Escape" });
+    expect(screen.queryByRole("slider")).not.toBeInTheDocument();
+    expect(navigation.push).not.toHaveBeenCalled();
+    fireEvent.keyDown(window, { key: "Escape" });
+    expect(navigation.push).toHaveBeenCalledWith("/");
+  });
+
+  it("picks the smallest rendition that fills the viewer (srcset)", async () => {
+    const renditions = [
+      { name: "display", width: 4000, height: 3000, bytes: 2_400_000, mime: "image/jpeg", url: "https://s3.test/display.jpg" },
+      { name: "thumb_large", width: 1024, height: 768, bytes: 87_000, mime: "image/jpeg", url: "https://s3.test/large.jpg" },
+      { name: "thumb_small", width: 256, height: 192, bytes: 9_000, mime: "image/jpeg", url: "https://s3.test/small.jpg" },
+    ];
+    fakeGateway({ "GET /api/v1/photos/p1": () => json(detail({ renditions, enhancement: { operations: [], quality_before: {}, quality_after: {}, device: "cpu", duration_ms: 9 } })) });
+    renderDetail();
+    const image = await screen.findByTestId("viewer-image");
+    expect(image).toHaveAttribute("srcset", "https://s3.test/large.jpg 1024w, https://s3.test/display.jpg 4000w");
+    expect(image.getAttribute("sizes")).toContain("100vw");
+    // Nothing changed: no version switch, no comparison, no enhanced download.
+    expect(screen.getByText("FotoAI found nothing to improve in this photo.")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Compare" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("link", { name: "Download enhanced" })).not.toBeInTheDocument();
+  });
+
+  it("shows confident tags as search links and keeps scores, models and timings in the details", async () => {
+    const tags = [
+      { label: "space suit", score: 0.91, source: "efficientnet" },
+      { label: "person", score: 0.42, source: "clip" },
+      { label: "football helmet", score: 0.22, source: "efficientnet" },
+      { label: "horizontal", score: 1, source: "orientation" },
+    ];
+    fakeGateway({ "GET /api/v1/photos/p1": () => json(detail({ tags })) });
+    renderDetail();
+    const list = await screen.findByTestId("tag-list");
+    const shown = within(list).getAllByRole("link");
+    expect(shown.map((a) => a.textContent)).toEqual(["space suit", "person"]);
+    expect(shown[0]).toHaveAttribute("href", "/?q=space%20suit");
+    expect(list).not.toHaveTextContent("%");
+    expect(screen.getByTestId("enhancement-summary")).toHaveTextContent("FotoAI balanced the colours.");
+    expect(screen.getByTestId("enhancement-summary")).not.toHaveTextContent("CPU");
+    const details = screen.getByTestId("technical-details");
+    expect(details).toHaveTextContent("football helmet22% confidence · efficientnet");
+    expect(details).toHaveTextContent("CPU · 120 ms");
+    expect(details).toHaveTextContent("#112233");
+  });
+
+  it("shows the face boxes, EXIF and GPS", async () => {
+    fakeGateway({ "GET /api/v1/photos/p1": () => json(detail()) });
+    renderDetail();
+    await screen.findByRole("heading", { name: "astronaut.png" });
     expect(screen.getAllByTestId("face-box")).toHaveLength(1);
     expect(screen.getByText("1 face found")).toBeInTheDocument();
     await userEvent.setup().click(screen.getByLabelText("Show face boxes"));
     expect(screen.queryByTestId("face-box")).not.toBeInTheDocument();
-    expect(screen.getByRole("slider", { name: "Before and after divider" })).toBeInTheDocument();
-    const tags = within(screen.getByTestId("tag-list")).getAllByRole("listitem");
-    expect(tags[0]).toHaveTextContent("space suit91% confidence · efficientnet");
-    expect(tags[1]).toHaveTextContent("person42%");
     const exif = screen.getByTestId("exif");
     expect(exif).toHaveTextContent("Canon EOS R5");
     expect(exif).toHaveTextContent("1/250 s");
     expect(exif).toHaveTextContent("f/2.8");
     expect(screen.getByTestId("gps")).toHaveTextContent("48.85840, 2.29450 · 35 m");
     expect(screen.getByText(/Flags: Dark/)).toBeInTheDocument();
-    expect(screen.getByRole("link", { name: "Download original" })).toHaveAttribute("href", "/api/v1/photos/p1/content?rendition=original&download=true");
     expect(screen.getByTestId("stages").querySelector('[data-stage="ingest"]')).toHaveAttribute("data-state", "done");
+  });
+
+  it("says which stages failed on a degraded photo", async () => {
+    fakeGateway({
+      "GET /api/v1/photos/p1": () => json(detail({ status: "degraded", stages: { ingest: "done", enhance: "failed", tagging: "done" }, enhancement: null })),
+    });
+    renderDetail();
+    expect(await screen.findByTestId("photo-status")).toHaveTextContent("Ready without enhancement");
+    expect(screen.getByTestId("degraded")).toHaveTextContent("Some steps failed");
+    expect(screen.getByTestId("stages").querySelector('[data-stage="enhance"]')).toHaveAttribute("data-state", "failed");
+    expect(screen.getByTestId("viewer-image")).toHaveAttribute("src", "https://s3.test/display.jpg");
   });
 
   it("explains a rejected photo and offers no slider", async () => {
@@ -118,22 +190,24 @@ describe("photo detail", () => {
     });
     renderDetail();
     expect(await screen.findByTestId("rejection")).toHaveTextContent("Rejected (corrupt): The JPEG data ends early");
-    expect(screen.getByText("Rejected photos are not enhanced.")).toBeInTheDocument();
+    expect(screen.getByText(/FotoAI could not use this file/)).toBeInTheDocument();
     expect(screen.queryByRole("slider")).not.toBeInTheDocument();
   });
 
-  it("says a missing or foreign photo does not exist", async () => {
+  it("says a missing or foreign photo does not exist, in words, without a useless retry", async () => {
     fakeGateway({ "GET /api/v1/photos/p1": () => problem(404, "Photo p1 not found", "Not Found") });
     renderDetail();
-    expect(await screen.findByRole("alert")).toHaveTextContent("Photo p1 not found");
+    expect(await screen.findByRole("heading", { name: "This photo does not exist" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Try again" })).not.toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe("Photo not found · FotoAI"));
   });
 
-  it("deletes only after confirmation, then returns to the gallery", async () => {
+  it("deletes only after confirmation, then returns to the gallery saying so", async () => {
     const { calls } = fakeGateway({
       "GET /api/v1/photos/p1": () => json(detail()),
       "DELETE /api/v1/photos/p1": () => new Response(null, { status: 202 }),
     });
-    renderDetail();
+    const view = renderDetail();
     const user = userEvent.setup();
     await user.click(await screen.findByRole("button", { name: "Delete" }));
     const dialog = await screen.findByRole("alertdialog");
@@ -142,7 +216,13 @@ describe("photo detail", () => {
     expect(calls.some((c) => c.init?.method === "DELETE")).toBe(false);
     await user.click(screen.getByRole("button", { name: "Delete" }));
     await user.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Delete photo" }));
-    await waitFor(() => expect(navigation.push).toHaveBeenCalledWith("/"));
+    await waitFor(() => expect(navigation.push).toHaveBeenCalledWith("/?deleted=astronaut.png"));
     expect(calls.filter((c) => c.init?.method === "DELETE")).toHaveLength(1);
-  });
+    // Coming back to it (Back): the page says it is gone, with no live buttons.
+    view.unmount();
+    renderDetail();
+    expect(await screen.findByRole("heading", { name: "This photo was deleted" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Delete" })).not.toBeInTheDocument();
+    // Two renders and a dialog: generous on a busy machine.
+  }, 20_000);
 });

@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { SWRConfig } from "swr";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GalleryScreen } from "@/components/gallery-screen";
-import { saveSession, clearSession } from "@/lib/session";
+import { rememberSession, clearSession } from "@/lib/session";
 import { fakeGateway, json, navigation, problem, summary } from "./mocks";
 
 vi.mock("next/navigation", () => ({
@@ -24,7 +24,7 @@ function renderGallery() {
 beforeEach(() => {
   navigation.params = new URLSearchParams();
   navigation.replace.mockReset();
-  saveSession({ accessToken: "tok", user: "alice", expiresAt: Date.now() + 3_600_000, mode: "local" });
+  rememberSession({ user: "alice", expiresAt: Date.now() + 3_600_000, mode: "local" });
 });
 afterEach(() => {
   clearSession();
@@ -32,7 +32,7 @@ afterEach(() => {
 });
 
 describe("gallery", () => {
-  it("shows thumbnails with alt text, marks duplicates and rejected photos, sends the token", async () => {
+  it("shows thumbnails with alt text and dates, marks duplicates and rejected photos, proves its calls are its own", async () => {
     const { calls } = fakeGateway({
       "GET /api/v1/photos": () =>
         json({
@@ -53,7 +53,11 @@ describe("gallery", () => {
     expect(within(cards[2]).getByText("The JPEG data is truncated.")).toBeInTheDocument();
     expect(cards[0]).toHaveAttribute("href", "/photos/a");
     const listCall = calls.find((c) => c.url.pathname === "/api/v1/photos")!;
-    expect(new Headers(listCall.init?.headers).get("authorization")).toBe("Bearer tok");
+    // The token rides in the HttpOnly cookie; scripts never hold it.
+    expect(new Headers(listCall.init?.headers).get("authorization")).toBeNull();
+    expect(new Headers(listCall.init?.headers).get("x-fotoai-request")).toBe("1");
+    expect(cards[0]).toHaveTextContent("Uploaded 1 Jan 2026");
+    await waitFor(() => expect(document.title).toBe("Photos · FotoAI"));
     expect(listCall.url.searchParams.get("limit")).toBe("60");
   });
 
@@ -97,13 +101,14 @@ describe("gallery", () => {
     expect(navigation.replace).toHaveBeenLastCalledWith("/", { scroll: false });
   });
 
-  it("searches through /v1/search and says which mode answered", async () => {
+  it("searches through /v1/search, titles the page after the search, cuts an over-long query", async () => {
     navigation.params = new URLSearchParams("q=red car");
     const { calls } = fakeGateway({
       "GET /api/v1/search": () => json({ items: [summary({ id: "r", file_name: "car.jpg" })], mode: "hybrid" }),
     });
     renderGallery();
-    expect(await screen.findByText(/1 result for “red car” \(hybrid search\)/)).toBeInTheDocument();
+    expect(await screen.findByText(/1 result for “red car”/)).toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe("Search: red car · FotoAI"));
     expect(calls.some((c) => c.url.pathname === "/api/v1/photos")).toBe(false);
     expect(calls[0].url.searchParams.get("q")).toBe("red car");
     const user = userEvent.setup();
@@ -117,6 +122,52 @@ describe("gallery", () => {
     renderGallery();
     expect(await screen.findByText("No photos yet")).toBeInTheDocument();
     expect(screen.getByText(/Drop photos above or choose files/)).toBeInTheDocument();
+  });
+
+  it("never sends more than the gateway accepts, and says so in words", async () => {
+    navigation.params = new URLSearchParams({ q: "x".repeat(600) });
+    const { calls } = fakeGateway({ "GET /api/v1/search": () => json({ items: [], mode: "text" }) });
+    renderGallery();
+    expect(await screen.findByText(/0 results for “x{60}…”/)).toBeInTheDocument();
+    expect(calls[0].url.searchParams.get("q")).toHaveLength(200);
+  });
+
+  it("selects several photos (checkbox, shift-click range) and deletes them after one confirmation", async () => {
+    // Ids of their own: deletions are remembered for the rest of this file's tests.
+    const items = ["s1", "s2", "s3", "s4"].map((id) => summary({ id, file_name: `${id}.jpg` }));
+    const { calls } = fakeGateway({
+      "GET /api/v1/photos": () => json({ items, next_cursor: null }),
+      ...Object.fromEntries(items.map((p) => [`DELETE /api/v1/photos/${p.id}`, () => new Response(null, { status: 202 })])),
+    });
+    renderGallery();
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("checkbox", { name: "Select s1.jpg" }));
+    expect(screen.getByTestId("bulk-actions")).toHaveTextContent("1 photo selected");
+    // While selecting, a shift-click on a card extends the selection instead of opening it.
+    await user.keyboard("{Shift>}");
+    await user.click(screen.getAllByTestId("photo-card")[2]);
+    await user.keyboard("{/Shift}");
+    expect(screen.getByTestId("bulk-actions")).toHaveTextContent("3 photos selected");
+    expect(navigation.push).not.toHaveBeenCalled();
+    await user.click(within(screen.getByTestId("bulk-actions")).getByRole("button", { name: "Delete" }));
+    await user.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Delete 3 photos" }));
+    await waitFor(() => expect(screen.queryByTestId("bulk-actions")).not.toBeInTheDocument());
+    expect(calls.filter((c) => c.init?.method === "DELETE").map((c) => c.url.pathname)).toEqual([
+      "/api/v1/photos/s1", "/api/v1/photos/s2", "/api/v1/photos/s3",
+    ]);
+    await waitFor(() => expect(screen.getAllByTestId("photo-card")).toHaveLength(1));
+  }, 20_000);
+
+  it("refuses a reversed date range in words", async () => {
+    fakeGateway({ "GET /api/v1/photos": () => json({ items: [], next_cursor: null }) });
+    renderGallery();
+    await screen.findByText("No photos yet");
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText("Taken from"), "2024-06-01");
+    await user.type(screen.getByLabelText("Taken until"), "2024-05-01");
+    expect(screen.getByRole("alert")).toHaveTextContent("swap the dates");
+    await user.click(screen.getByRole("button", { name: "Apply filters" }));
+    expect(navigation.replace).not.toHaveBeenCalled();
   });
 
   it("renders a problem+json error in words with a retry", async () => {

@@ -6,7 +6,7 @@ import { filtersFromParams, filtersToParams, listPath, searchPath } from "@/lib/
 import { safeNext } from "@/lib/oidc";
 import { altText, annotateDuplicates, pollIntervalFor, type PhotoSummary } from "@/lib/photos";
 import { adviceFor, describeProblem, parseProblem } from "@/lib/problem";
-import { downstreamResponseHeaders, isProxiedPath, rewriteLocation, upstreamRequestHeaders } from "@/lib/proxy-headers";
+import { clientAddressOf, downstreamResponseHeaders, isProxiedPath, rewriteLocation, upstreamRequestHeaders } from "@/lib/proxy-headers";
 import { backoffMs, parseRetryAfter, retryDelayMs } from "@/lib/retry-after";
 
 export function summary(over: Partial<PhotoSummary> = {}): PhotoSummary {
@@ -81,21 +81,35 @@ describe("photos", () => {
   });
   it("writes alt text from the best tags", () => {
     const tags = [{ label: "cup", score: 0.2, source: "m" }, { label: "espresso", score: 0.9, source: "m" }, { label: "table", score: 0.5, source: "m" }, { label: "x", score: 0.1, source: "m" }];
-    expect(altText(summary({ file_name: "coffee.png", tags }))).toBe("coffee.png: espresso, table, cup");
+    // Only confident labels (a calibrated probability of at least 0.3) speak for the picture.
+    expect(altText(summary({ file_name: "coffee.png", tags }))).toBe("coffee.png: espresso, table");
     expect(altText(summary({ file_name: null }))).toBe("Untitled photo");
   });
 });
 
 describe("proxy headers", () => {
-  it("forwards only the API's headers and uses the cookie only for content GETs", () => {
+  it("forwards only the API's headers; the session cookie authorises reads, and writes only from the app's scripts", () => {
     const h = new Headers({ authorization: "Bearer t", "idempotency-key": "k", "content-type": "image/png", cookie: "fotoai_token=c", "x-evil": "1" });
     const up = upstreamRequestHeaders(h, "POST", "v1/photos");
     expect([...up.keys()].sort()).toEqual(["authorization", "content-type", "idempotency-key"]);
     expect(upstreamRequestHeaders(new Headers({ "content-length": "12" }), "POST", "v1/photos").get("content-length")).toBe("12");
     const cookieOnly = new Headers({ cookie: "a=b; fotoai_token=tok%20en" });
     expect(upstreamRequestHeaders(cookieOnly, "GET", "v1/photos/p1/content").get("authorization")).toBe("Bearer tok en");
+    expect(upstreamRequestHeaders(cookieOnly, "GET", "v1/photos").get("authorization")).toBe("Bearer tok en");
+    // A forged cross-site form carries the cookie but cannot add the script header.
     expect(upstreamRequestHeaders(cookieOnly, "DELETE", "v1/photos/p1").get("authorization")).toBeNull();
-    expect(upstreamRequestHeaders(cookieOnly, "GET", "v1/photos").get("authorization")).toBeNull();
+    const fromScript = new Headers({ cookie: "fotoai_token=tok", "x-fotoai-request": "1" });
+    expect(upstreamRequestHeaders(fromScript, "DELETE", "v1/photos/p1").get("authorization")).toBe("Bearer tok");
+  });
+  it("passes the browser's address, never one the browser claims, as X-Forwarded-For", () => {
+    // scripts/server.mjs has already replaced the browser's header with the socket peer.
+    const incoming = new Headers({ "x-forwarded-for": "203.0.113.9" });
+    expect(clientAddressOf(incoming)).toBe("203.0.113.9");
+    expect(upstreamRequestHeaders(incoming, "GET", "v1/photos", clientAddressOf(incoming)).get("x-forwarded-for")).toBe("203.0.113.9");
+    // Behind a trusted front proxy the last entry is the one it saw.
+    expect(clientAddressOf(new Headers({ "x-forwarded-for": "1.1.1.1, 10.0.0.7" }))).toBe("10.0.0.7");
+    expect(clientAddressOf(new Headers({ "x-forwarded-for": "<script>" }))).toBeNull();
+    expect(upstreamRequestHeaders(new Headers({ "x-forwarded-for": "6.6.6.6" }), "GET", "v1/photos").get("x-forwarded-for")).toBeNull();
   });
   it("passes rate-limit headers back and rewrites gateway locations", () => {
     const down = downstreamResponseHeaders(
@@ -177,10 +191,10 @@ describe("grid layout and keyboard moves", async () => {
 });
 
 describe("early first-page script", () => {
-  it("fetches the default first page with the stored token and warms the first thumbnails", async () => {
+  it("fetches the default first page with the session cookie and warms the first thumbnails", async () => {
     const { earlyFetchScript, FIRST_PAGE_PATH } = await import("@/lib/gallery-query");
-    const { saveSession, clearSession } = await import("@/lib/session");
-    saveSession({ accessToken: "tok", user: "u", expiresAt: Date.now() + 60_000, mode: "local" });
+    const { rememberSession, clearSession } = await import("@/lib/session");
+    rememberSession({ user: "u", expiresAt: Date.now() + 60_000, mode: "local" });
     const page = { items: [{ thumb_url: "https://s3.test/t1.jpg" }, { thumb_url: null }], next_cursor: null };
     const fetchMock = vi.fn(async () => new Response(JSON.stringify(page), { status: 200 }));
     vi.stubGlobal("fetch", fetchMock);
@@ -190,7 +204,7 @@ describe("early first-page script", () => {
       new Function(earlyFetchScript())();
       const early = (window as Window & { __fotoaiFirstPage?: { path: string; response: Promise<Response> } }).__fotoaiFirstPage!;
       expect(early.path).toBe(FIRST_PAGE_PATH);
-      expect(fetchMock).toHaveBeenCalledWith("/api" + FIRST_PAGE_PATH, expect.objectContaining({ headers: expect.objectContaining({ authorization: "Bearer tok" }) }));
+      expect(fetchMock).toHaveBeenCalledWith("/api" + FIRST_PAGE_PATH, expect.objectContaining({ headers: expect.objectContaining({ "x-fotoai-request": "1" }) }));
       expect(await (await early.response).json()).toEqual(page);
       await vi.waitFor(() => expect(created).toEqual(["https://s3.test/t1.jpg"]));
     } finally {
@@ -198,5 +212,45 @@ describe("early first-page script", () => {
       vi.unstubAllGlobals();
       delete (window as Window & { __fotoaiFirstPage?: unknown }).__fotoaiFirstPage;
     }
+  });
+});
+
+describe("web hardening", () => {
+  it("allows scripts only with the response's nonce, and images only from this origin and the object store", async () => {
+    const { contentSecurityPolicy, newNonce } = await import("@/lib/csp");
+    const nonce = newNonce();
+    expect(nonce).not.toBe(newNonce());
+    const csp = contentSecurityPolicy(nonce, { FOTOAI_S3_ENDPOINT: "http://127.0.0.1:19800/", FOTOAI_OIDC_ISSUER: "https://id.example/realms/x" });
+    expect(csp).toContain(`script-src 'nonce-${nonce}' 'strict-dynamic'`);
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(csp).toContain("img-src 'self' data: blob: http://127.0.0.1:19800");
+    expect(csp).toContain("connect-src 'self' http://127.0.0.1:19800 https://id.example");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("base-uri 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+  });
+  it("names the signed-in person's gateway id from any name", async () => {
+    const { userIdFor } = await import("@/lib/session");
+    expect(userIdFor("Maria Lopez")).toBe("maria.lopez");
+    expect(userIdFor("  José   Álvarez ")).toBe("jose.alvarez");
+    expect(userIdFor("alice@example.com")).toBe("alice@example.com");
+    expect(userIdFor("李")).toBe("user.e69d8e");
+    expect(userIdFor("   ")).toBe("");
+  });
+});
+
+describe("photos", () => {
+  it("shows only confident labels of what the picture shows, best first", async () => {
+    const { shownTags, failedStages } = await import("@/lib/photos");
+    const tags = [
+      { label: "football helmet", score: 0.22, source: "efficientnet" },
+      { label: "people", score: 0.97, source: "faces" },
+      { label: "horizontal", score: 1, source: "orientation" },
+      { label: "dark", score: 1, source: "quality" },
+      { label: "space shuttle", score: 0.61, source: "efficientnet" },
+      { label: "people", score: 0.5, source: "clip" },
+    ];
+    expect(shownTags(tags).map((t) => t.label)).toEqual(["people", "space shuttle"]);
+    expect(failedStages(summary({ stages: { ingest: "done", enhance: "failed", tagging: "failed" } }))).toEqual(["enhancement", "tagging"]);
   });
 });

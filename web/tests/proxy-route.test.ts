@@ -102,3 +102,32 @@ describe("/api proxy route", () => {
     expect((await config().json()).mode).toBe("local");
   });
 });
+
+describe("/api/session", () => {
+  it("keeps the token in an HttpOnly SameSite=Strict cookie, only for this app's own scripts", async () => {
+    const { POST, DELETE } = await import("@/app/api/session/route");
+    const body = JSON.stringify({ access_token: "eyJ.a.b", expires_at: Date.now() + 60_000 });
+    const forged = await POST(new Request("http://web/api/session", { method: "POST", body, headers: { "content-type": "application/json" } }));
+    expect(forged.status).toBe(403);
+    const crossSite = await POST(new Request("http://web/api/session", { method: "POST", body, headers: { "x-fotoai-request": "1", "sec-fetch-site": "cross-site" } }));
+    expect(crossSite.status).toBe(403);
+    const ok = await POST(new Request("http://web/api/session", { method: "POST", body, headers: { "x-fotoai-request": "1", "sec-fetch-site": "same-origin" } }));
+    expect(ok.status).toBe(204);
+    const cookie = ok.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/^fotoai_token=eyJ\.a\.b; Path=\/; Max-Age=(59|60); HttpOnly; SameSite=Strict$/);
+    const bad = await POST(new Request("http://web/api/session", { method: "POST", body: JSON.stringify({ access_token: "a b\n", expires_at: 1 }), headers: { "x-fotoai-request": "1" } }));
+    expect(bad.status).toBe(400);
+    const out = await DELETE(new Request("http://web/api/session", { method: "DELETE", headers: { "x-fotoai-request": "1" } }));
+    expect(out.headers.get("set-cookie")).toMatch(/^fotoai_token=; Path=\/; Max-Age=0; HttpOnly/);
+  });
+});
+
+describe("/api proxy client address", () => {
+  it("passes the browser's address (as scripts/server.mjs recorded it) up as X-Forwarded-For", async () => {
+    process.env.FOTOAI_GATEWAY_URL = base;
+    await GET(new Request("http://web/api/v1/photos", { headers: { "x-forwarded-for": "203.0.113.5", cookie: "fotoai_token=t" } }), ctx("v1", "photos"));
+    const last = seen.at(-1)!;
+    expect(last.headers["x-forwarded-for"]).toBe("203.0.113.5");
+    expect(last.headers.authorization).toBe("Bearer t");
+  });
+});

@@ -38,7 +38,7 @@ describe("upload panel", () => {
     expect(within(rows()[2]).getByText("Waiting to upload")).toBeInTheDocument();
 
     await act(async () => pending["cat.jpg"](answer(202, { id: "p1", status: "processing", sha256: "s", size: 100 })));
-    expect(within(rows()[0]).getByText("Uploaded")).toBeInTheDocument();
+    expect(within(rows()[0]).getByText("Uploaded · processing")).toBeInTheDocument();
     expect(accepted).toHaveBeenCalledTimes(1);
     expect(transport).toHaveBeenCalledTimes(3);
 
@@ -75,7 +75,7 @@ describe("upload panel", () => {
     expect(await screen.findByText("Failed")).toBeInTheDocument();
     expect(screen.getByTestId("upload-error")).toHaveTextContent("FotoAI had a problem answering. Try again in a moment.");
     await user.click(screen.getByRole("button", { name: "Retry a.jpg" }));
-    expect(await screen.findByText("Uploaded")).toBeInTheDocument();
+    expect(await screen.findByText("Uploaded · processing")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Clear finished" }));
     expect(screen.queryByTestId("upload-row")).not.toBeInTheDocument();
   });

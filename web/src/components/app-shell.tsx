@@ -15,11 +15,14 @@ export function AppShell({
   children,
   actions,
   assumeSignedIn = false,
+  skipTo,
 }: {
   children: ReactNode;
   actions?: ReactNode;
   /** The server already knows the visitor is signed in: render the content before hydration. */
   assumeSignedIn?: boolean;
+  /** A second skip link, straight to the page's main content (the photos), past the header and forms. */
+  skipTo?: { href: string; label: string };
 }) {
   const session = useSession();
   const router = useRouter();
@@ -34,6 +37,14 @@ export function AppShell({
 
   return (
     <div className="flex min-h-dvh flex-col">
+      {skipTo ? (
+        <a
+          href={skipTo.href}
+          className="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-zinc-900"
+        >
+          {skipTo.label}
+        </a>
+      ) : null}
       <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/90">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-3 px-4 py-2.5">
           <Link href="/" className="text-lg font-semibold tracking-tight">
@@ -53,6 +64,7 @@ export function AppShell({
                   clearSession();
                   router.replace("/signin");
                 }}
+                data-testid="sign-out"
                 className="rounded-md border border-zinc-300 px-2.5 py-1.5 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
               >
                 Sign out

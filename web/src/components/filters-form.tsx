@@ -14,6 +14,7 @@ export function FiltersForm({ value, onChange }: { value: GalleryFilters; onChan
   useEffect(() => setDraft(value), [value]);
   const set = (key: keyof GalleryFilters) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
   const active = activeFilterCount(value);
+  const reversed = Boolean(draft.from && draft.to && draft.from > draft.to);
   // On a phone the filters fold away behind a button so the photos stay in view.
   const [open, setOpen] = useState(false);
   return (
@@ -33,6 +34,7 @@ export function FiltersForm({ value, onChange }: { value: GalleryFilters; onChan
       className={`mb-4 ${open ? "grid" : "hidden"} grid-cols-2 items-end gap-3 sm:grid sm:grid-cols-3 lg:grid-cols-7`}
       onSubmit={(e) => {
         e.preventDefault();
+        if (reversed) return;
         onChange({ ...draft, q: value.q });
       }}
     >
@@ -46,6 +48,7 @@ export function FiltersForm({ value, onChange }: { value: GalleryFilters; onChan
           <option value="">Any</option>
           <option value="processing">Processing</option>
           <option value="ready">Ready</option>
+          <option value="degraded">Partly processed</option>
           <option value="rejected">Rejected</option>
         </select>
       </label>
@@ -55,8 +58,13 @@ export function FiltersForm({ value, onChange }: { value: GalleryFilters; onChan
       </label>
       <label className="text-sm">
         Taken until
-        <input type="date" className={field} value={draft.to} onChange={set("to")} />
+        <input type="date" className={field} value={draft.to} onChange={set("to")} aria-invalid={reversed} aria-describedby="date-note" />
       </label>
+      <p id="date-note" className={`col-span-2 text-xs sm:col-span-3 lg:col-span-7 ${reversed ? "font-medium text-red-700 dark:text-red-400" : "text-zinc-600 dark:text-zinc-400"} ${draft.from || draft.to || reversed ? "" : "sr-only"}`} role={reversed ? "alert" : undefined}>
+        {reversed
+          ? "“Taken until” is before “Taken from”: swap the dates."
+          : "Date filters show only photos whose camera recorded when they were taken."}
+      </p>
       <label className="text-sm">
         Camera
         <input className={field} value={draft.camera} onChange={set("camera")} placeholder="e.g. Canon" />
@@ -95,9 +103,10 @@ export function SearchBox({ value, onSearch }: { value: string; onSearch: (q: st
       <input
         id="search"
         type="search"
+        maxLength={200}
         value={draft}
         onChange={(e) => setDraft(e.target.value)}
-        placeholder="Search: “cat”, “sunset at the beach”"
+        placeholder="Search: “cat”, “people”, “dog on a beach”"
         className="w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
       />
       <button type="submit" className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">

@@ -5,21 +5,28 @@
  */
 
 import { useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type DragEvent } from "react";
 import useSWR, { preload } from "swr";
 import useSWRInfinite from "swr/infinite";
 import { getJson } from "@/lib/api";
 import { deletedVersion, subscribeDeleted, withoutDeleted } from "@/lib/deleted-photos";
 import { EMPTY_FILTERS, filtersFromParams, filtersToParams, listPath, searchPath, type GalleryFilters } from "@/lib/gallery-query";
-import { annotateDuplicates, pollIntervalFor, type PhotoPage, type SearchResult } from "@/lib/photos";
+import { filesFromDrop } from "@/lib/dropped-files";
+import { annotateDuplicates, pollIntervalFor, type PhotoPage, type PhotoSummary, type SearchResult } from "@/lib/photos";
+import { rememberGallery, takeFocus } from "@/lib/viewer-nav";
 import { xhrTransport } from "@/lib/upload-transport";
 import { AppShell } from "./app-shell";
+import { BulkActions } from "./bulk-actions";
 import { FiltersForm, SearchBox } from "./filters-form";
 import { PhotoGrid } from "./photo-grid";
 import { ProblemMessage } from "./problem-message";
 import { UploadPanel, useSharedUploadQueue } from "./upload-panel";
 import { useSession } from "./use-session";
+import { useTitle } from "./use-title";
 import { readSession } from "@/lib/session";
+
+/** Longer searches are cut here (the gateway refuses more than 200 characters). */
+export const MAX_QUERY = 200;
 
 declare global {
   interface Window {
@@ -52,6 +59,8 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
   // fetched with the session cookie stands for being signed in.
   const signedIn = session ? true : session === undefined && initialPage !== null;
   const filters = useMemo(() => filtersFromParams(params), [params]);
+  const deletedName = params.get("deleted");
+  useTitle(filters.q ? `Search: ${filters.q.slice(0, 80)}` : "Photos");
   const apply = useCallback(
     (f: GalleryFilters) => {
       const qs = filtersToParams(f).toString();
@@ -61,6 +70,7 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
   );
 
   const searching = filters.q !== "";
+  const shortQuery = filters.q.length > 60 ? `${filters.q.slice(0, 60)}…` : filters.q;
   const list = useSWRInfinite<PhotoPage>(
     (index, previous: PhotoPage | null) => {
       if (!signedIn || searching) return null;
@@ -75,7 +85,7 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
       fallbackData: initialPage ? [initialPage] : undefined,
     },
   );
-  const search = useSWR<SearchResult>(signedIn && searching ? searchPath(filters.q) : null, getJson, {
+  const search = useSWR<SearchResult>(signedIn && searching ? searchPath(filters.q.slice(0, MAX_QUERY)) : null, getJson, {
     refreshInterval: (result) => pollIntervalFor(result?.items),
   });
 
@@ -97,18 +107,95 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
   const error = searching ? search.error : list.error;
   const loading = searching ? search.isLoading : list.isLoading;
   const onLoadMore = useCallback(() => void list.setSize((s) => s + 1), [list]);
+
+  // The viewer follows this gallery's order (previous/next) and comes back to it.
+  const ids = useMemo(() => photos.map((p) => p.photo.id), [photos]);
+  useEffect(() => {
+    if (typeof window === "undefined") return;
+    const here = new URLSearchParams(window.location.search);
+    here.delete("deleted");
+    const qs = here.toString();
+    rememberGallery(qs ? `/?${qs}` : "/", ids);
+  }, [ids]);
+  // Back from a photo: the focus returns to its card (which scrolls it into view).
+  useEffect(() => {
+    if (!ids.length) return;
+    const id = takeFocus();
+    if (!id) return;
+    const card = document.querySelector<HTMLElement>(`[data-testid="photo-card"][data-photo-id="${CSS.escape(id)}"]`);
+    card?.focus({ preventScroll: false });
+  }, [ids]);
+
+  const byId = useMemo(() => new Map<string, PhotoSummary>(photos.map((p) => [p.photo.id, p.photo])), [photos]);
+  const statusOf = useCallback(
+    (id: string) => {
+      const p = byId.get(id);
+      return p ? { status: p.status, reason: p.rejection?.message } : undefined;
+    },
+    [byId],
+  );
+  // Several photos at once: click a checkbox, shift-click a range, Space on a focused card.
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [anchor, setAnchor] = useState<number | null>(null);
+  const toggle = useCallback(
+    (index: number, range: boolean) => {
+      const id = ids[index];
+      if (!id) return;
+      setSelected((current) => {
+        const out = new Set(current);
+        if (range && anchor !== null) {
+          const [a, b] = anchor < index ? [anchor, index] : [index, anchor];
+          for (const other of ids.slice(a, b + 1)) out.add(other);
+        } else if (out.has(id)) out.delete(id);
+        else out.add(id);
+        return out;
+      });
+      setAnchor(index);
+    },
+    [ids, anchor],
+  );
+  const clearSelection = useCallback(() => setSelected(new Set()), []);
+  const selectedIds = useMemo(() => ids.filter((id) => selected.has(id)), [ids, selected]);
+
+  // Files dropped anywhere on the page upload, not only on the dashed box.
+  const [dragging, setDragging] = useState(false);
+  const dropProps = {
+    onDragOver: (e: DragEvent) => {
+      if (e.defaultPrevented || ![...e.dataTransfer.types].includes("Files")) return;
+      e.preventDefault();
+      setDragging(true);
+    },
+    onDragLeave: (e: DragEvent) => {
+      if (e.currentTarget === e.target) setDragging(false);
+    },
+    onDrop: async (e: DragEvent) => {
+      // The dashed box handles its own drops.
+      if (e.defaultPrevented || ![...e.dataTransfer.types].includes("Files")) return;
+      e.preventDefault();
+      setDragging(false);
+      queue.add(await filesFromDrop(e.dataTransfer));
+    },
+  };
   const filtered = filters.tag || filters.status || filters.from || filters.to || filters.camera;
 
   return (
-    <AppShell assumeSignedIn={initialPage !== null} actions={<SearchBox value={filters.q} onSearch={(q) => apply({ ...filters, q })} />}>
-      <h1 className="sr-only">Your photos</h1>
-      <UploadPanel queue={queue} items={uploads} />
+    <AppShell assumeSignedIn={initialPage !== null} skipTo={{ href: "#photos", label: "Skip to photos" }} actions={<SearchBox value={filters.q} onSearch={(q) => apply({ ...filters, q })} />}>
+      <div {...dropProps} data-testid="gallery-drop" className={dragging ? "rounded-xl outline-2 outline-dashed outline-accent-500" : undefined}>
+      <h1 className="sr-only">{searching ? `Search results for ${filters.q}` : "Your photos"}</h1>
+      {deletedName ? (
+        <p role="status" className="mb-3 rounded-lg border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100" data-testid="deleted-notice">
+          “{deletedName}” was deleted.
+        </p>
+      ) : null}
+      <UploadPanel queue={queue} items={uploads} statusOf={statusOf} />
       {searching ? (
         <div className="mb-4 flex flex-wrap items-center gap-3 text-sm">
-          <p aria-live="polite">
+          <p aria-live="polite" data-testid="search-summary">
             {search.data
-              ? `${search.data.items.length} result${search.data.items.length === 1 ? "" : "s"} for “${filters.q}” (${search.data.mode} search)`
-              : `Searching for “${filters.q}”…`}
+              ? `${search.data.items.length} result${search.data.items.length === 1 ? "" : "s"} for “${shortQuery}”`
+              : search.error
+                ? `The search for “${shortQuery}” did not work.`
+                : `Searching for “${shortQuery}”…`}
           </p>
           <button type="button" className="underline" onClick={() => apply({ ...filters, q: "" })}>
             Clear search
@@ -151,11 +238,21 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
           )}
         </div>
       ) : (
-        <section aria-label="Photos">
-          <PhotoGrid photos={photos} hasMore={hasMore} loadingMore={loadingMore} onLoadMore={onLoadMore} />
+        <section aria-label="Photos" id="photos" tabIndex={-1} className="outline-none">
+          <PhotoGrid photos={photos} hasMore={hasMore} loadingMore={loadingMore} onLoadMore={onLoadMore} selection={{ ids: selected, toggle }} />
+          <BulkActions
+            ids={selectedIds}
+            onClear={clearSelection}
+            onDeleted={() => {
+              clearSelection();
+              void list.mutate();
+              if (searching) void search.mutate();
+            }}
+          />
           {loadingMore ? <p className="py-4 text-center text-sm text-zinc-600 dark:text-zinc-400">Loading more…</p> : null}
         </section>
       )}
+      </div>
     </AppShell>
   );
 }

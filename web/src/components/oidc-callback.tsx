@@ -20,8 +20,8 @@ export function OidcCallback() {
     (async () => {
       const config = (await (await fetch("/api/config")).json()) as AuthConfig;
       const { finishOidcSignIn } = await import("@/lib/oidc");
-      const { session, next } = await finishOidcSignIn(config);
-      saveSession(session);
+      const { session, accessToken, next } = await finishOidcSignIn(config);
+      await saveSession(accessToken, session);
       router.replace(next);
     })().catch(setError);
   }, [router]);

@@ -5,23 +5,52 @@
 
 import Link from "next/link";
 import type { AnnotatedPhoto } from "@/lib/photos";
-import { altText } from "@/lib/photos";
+import { altText, failedStages } from "@/lib/photos";
+
+const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+
+/** When the photo was taken, else when it was uploaded, in words. */
+export function cardDate(photo: { taken_at: string | null; created_at: string }): string {
+  const when = photo.taken_at ?? photo.created_at;
+  const d = new Date(when);
+  if (Number.isNaN(d.getTime())) return "";
+  return photo.taken_at ? DAY.format(d) : `Uploaded ${DAY.format(d)}`;
+}
 import { EAGER_THUMBS } from "@/lib/gallery-query";
 
 /** Tiles up to this index are likely above the fold: fetch them at once, not lazily. */
 const EAGER_TILES = EAGER_THUMBS;
 
-export function PhotoCard({ entry, index, size }: { entry: AnnotatedPhoto; index: number; size: number }) {
+export interface Selection {
+  selected: boolean;
+  /** Toggle this photo; `range` (shift) extends from the last one toggled. */
+  onToggle: (index: number, range: boolean) => void;
+  /** True while any photo is selected: a click then selects instead of opening. */
+  selecting: boolean;
+}
+
+export function PhotoCard({ entry, index, size, selection }: { entry: AnnotatedPhoto; index: number; size: number; selection?: Selection }) {
   const { photo, duplicateCount, isDuplicate } = entry;
   const name = photo.file_name || "Untitled photo";
   return (
+    <div className="relative" data-selected={selection?.selected ? "true" : undefined}>
     <Link
       href={`/photos/${encodeURIComponent(photo.id)}`}
+      onClick={(e) => {
+        if (!selection || e.ctrlKey || e.metaKey || e.altKey) return;
+        if (e.shiftKey || selection.selecting) {
+          e.preventDefault();
+          selection.onToggle(index, e.shiftKey);
+        }
+      }}
+      aria-describedby={selection?.selected ? "selected-note" : undefined}
       data-index={index}
       data-testid="photo-card"
       data-status={photo.status}
       data-photo-id={photo.id}
-      className="group block overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+      className={`group block overflow-hidden rounded-lg border bg-white dark:bg-zinc-900 ${
+        selection?.selected ? "border-accent-600 ring-2 ring-accent-600" : "border-zinc-200 dark:border-zinc-800"
+      }`}
     >
       <div className="relative bg-zinc-100 dark:bg-zinc-800" style={{ height: size }}>
         {photo.thumb_url ? (
@@ -54,6 +83,11 @@ export function PhotoCard({ entry, index, size }: { entry: AnnotatedPhoto; index
           {photo.status === "processing" && photo.thumb_url ? (
             <span className="rounded bg-zinc-900/80 px-1.5 py-0.5 text-xs text-white">Processing</span>
           ) : null}
+          {photo.status === "degraded" ? (
+            <span className="rounded bg-orange-200 px-1.5 py-0.5 text-xs text-orange-950" title={`Failed: ${failedStages(photo).join(", ")}`}>
+              Partly processed
+            </span>
+          ) : null}
           {photo.status === "rejected" && photo.thumb_url ? (
             <span className="rounded bg-red-700 px-1.5 py-0.5 text-xs text-white">Rejected</span>
           ) : null}
@@ -65,9 +99,28 @@ export function PhotoCard({ entry, index, size }: { entry: AnnotatedPhoto; index
           ) : null}
         </div>
       </div>
-      <div className="truncate px-2 py-1.5 text-sm" title={name}>
-        {name}
+      <div className="flex items-baseline gap-2 px-2 py-1.5 text-sm">
+        <span className="min-w-0 flex-1 truncate" title={name}>
+          {name}
+        </span>
+        <span className="shrink-0 text-xs text-zinc-600 dark:text-zinc-400">{cardDate(photo)}</span>
       </div>
     </Link>
+    {selection ? (
+      <input
+        type="checkbox"
+        checked={selection.selected}
+        onChange={() => undefined}
+        onClick={(e) => {
+          e.stopPropagation();
+          selection.onToggle(index, e.shiftKey);
+        }}
+        aria-label={`Select ${name}`}
+        data-testid="select-photo"
+        tabIndex={-1}
+        className="absolute right-1.5 top-1.5 h-5 w-5 cursor-pointer accent-accent-600"
+      />
+    ) : null}
+    </div>
   );
 }

@@ -5,26 +5,58 @@
  */
 
 import dynamic from "next/dynamic";
+import Link from "next/link";
 import type { PhotoDetail, StageState } from "@/lib/photos";
-import { formatBytes } from "@/lib/photos";
+import { formatBytes, shownTags } from "@/lib/photos";
 
 const panel = "rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900";
 
 // Motion's code stays out of the page's first load; the bar grows from empty once it arrives.
 const ScoreBar = dynamic(() => import("./score-bar"), { ssr: false, loading: () => null });
 
+/** What the picture shows, in words people use, each a link to photos like it. */
 export function TagList({ tags }: { tags: PhotoDetail["tags"] }) {
-  const sorted = [...tags].sort((a, b) => b.score - a.score);
-
+  const shown = shownTags(tags);
   return (
     <section aria-labelledby="tags-heading" className={panel}>
-      <h2 id="tags-heading" className="mb-2 font-semibold">Tags</h2>
-      {sorted.length ? (
-        <ul className="space-y-1.5" data-testid="tag-list">
-          {sorted.map((t) => (
+      <h2 id="tags-heading" className="mb-2 font-semibold">In this photo</h2>
+      {shown.length ? (
+        <ul className="flex flex-wrap gap-2" data-testid="tag-list">
+          {shown.map((t) => (
+            <li key={t.label} data-label={t.label} data-source={t.source}>
+              <Link
+                href={`/?q=${encodeURIComponent(t.label)}`}
+                className="inline-block rounded-full bg-zinc-100 px-3 py-1 text-sm hover:bg-zinc-200 dark:bg-zinc-800 dark:hover:bg-zinc-700"
+                title={`Find photos of ${t.label}`}
+              >
+                {t.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          {tags.length ? "Nothing FotoAI recognised with confidence." : "No tags yet. They appear when tagging finishes."}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** Everything the models said, with scores, sources, devices and timings: on request. */
+export function TechnicalDetails({ photo }: { photo: PhotoDetail }) {
+  const tags = [...(photo.tags ?? [])].sort((a, b) => b.score - a.score);
+  const e = photo.enhancement;
+  return (
+    <details className={panel} data-testid="technical-details">
+      <summary className="cursor-pointer font-semibold">Technical details</summary>
+      <h3 className="mb-1 mt-3 text-sm font-semibold">All labels</h3>
+      {tags.length ? (
+        <ul className="space-y-1.5" data-testid="tag-scores">
+          {tags.map((t) => (
             <li key={`${t.source}:${t.label}`} className="text-sm" data-label={t.label} data-source={t.source}>
               <div className="flex justify-between gap-2">
-                <span className="font-medium">{t.label}</span>
+                <span>{t.label}</span>
                 <span className="text-zinc-600 dark:text-zinc-400">
                   {Math.round(t.score * 100)}%<span className="sr-only"> confidence</span> · {t.source}
                 </span>
@@ -36,9 +68,24 @@ export function TagList({ tags }: { tags: PhotoDetail["tags"] }) {
           ))}
         </ul>
       ) : (
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">No tags yet. They appear when tagging finishes.</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">None yet.</p>
       )}
-    </section>
+      {e ? (
+        <>
+          <h3 className="mb-1 mt-3 text-sm font-semibold">Enhancement</h3>
+          <p className="text-sm">
+            {e.operations.length ? e.operations.map((o) => o.name.replaceAll("_", " ")).join(", ") : "no change"} ·{" "}
+            {e.device.toUpperCase()} · {Math.round(e.duration_ms)} ms
+          </p>
+        </>
+      ) : null}
+      {photo.colors?.length ? (
+        <>
+          <h3 className="mb-1 mt-3 text-sm font-semibold">Colour values</h3>
+          <p className="text-sm">{photo.colors.map((c) => `${c.hex} ${Math.round(c.fraction * 100)}%`).join(", ")}</p>
+        </>
+      ) : null}
+    </details>
   );
 }
 
@@ -115,7 +162,7 @@ export function QualityPanel({ photo }: { photo: PhotoDetail }) {
           {photo.colors.map((c) => (
             <li key={c.hex} className="flex items-center gap-1 text-xs">
               <span aria-hidden="true" className="inline-block h-4 w-4 rounded border border-zinc-300 dark:border-zinc-700" style={{ background: c.hex }} />
-              {c.hex} {Math.round(c.fraction * 100)}%
+              {Math.round(c.fraction * 100)}%<span className="sr-only"> of the picture</span>
             </li>
           ))}
         </ul>
@@ -123,16 +170,32 @@ export function QualityPanel({ photo }: { photo: PhotoDetail }) {
       {photo.enhancement ? (
         <>
           <h3 className="mb-1 mt-3 text-sm font-semibold">Enhancement</h3>
-          <p className="text-sm">
+          <p className="text-sm" data-testid="enhancement-summary">
             {photo.enhancement.operations.length
-              ? photo.enhancement.operations.map((o) => o.name.replaceAll("_", " ")).join(", ")
-              : "No change needed"}{" "}
-            · {photo.enhancement.device.toUpperCase()} · {Math.round(photo.enhancement.duration_ms)} ms
+              ? `FotoAI ${enhancementWords(photo.enhancement.operations.map((o) => o.name))}.`
+              : "No change needed: the photo was already well exposed and sharp."}
           </p>
         </>
       ) : null}
     </section>
   );
+}
+
+const OPERATION_WORDS: Record<string, string> = {
+  white_balance: "balanced the colours",
+  exposure: "corrected the exposure",
+  tone_curve: "set the blacks and whites",
+  local_contrast: "brought out detail in shadows and highlights",
+  learned_refiner: "refined it with a learned model",
+  denoise: "reduced noise",
+  sharpen: "sharpened it",
+  vibrance: "made the colours livelier",
+};
+
+/** "balanced the colours, reduced noise and sharpened it". */
+export function enhancementWords(names: string[]): string {
+  const words = [...new Set(names.map((n) => OPERATION_WORDS[n] ?? n.replaceAll("_", " ")))];
+  return words.length > 1 ? `${words.slice(0, -1).join(", ")} and ${words.at(-1)}` : words[0] ?? "";
 }
 
 const STAGE_NAMES = { ingest: "Checked and read", enhance: "Enhanced", tagging: "Tagged" } as const;
@@ -156,12 +219,17 @@ export function StageTimeline({ photo }: { photo: PhotoDetail }) {
               <span className="font-medium">{STAGE_NAMES[stage]}</span>
               <span className="text-zinc-600 dark:text-zinc-400">
                 {STATE_WORDS[state]}
-                {last ? ` · ${last.event} at ${new Date(last.at).toLocaleTimeString()}` : ""}
+                {last && state !== "pending" ? ` at ${new Date(last.at).toLocaleTimeString()}` : ""}
               </span>
             </li>
           );
         })}
       </ol>
+      {photo.status === "degraded" ? (
+        <p className="mt-2 text-sm text-orange-800 dark:text-orange-300" data-testid="degraded">
+          Some steps failed after several tries; the photo is kept and everything else works.
+        </p>
+      ) : null}
       {photo.rejection ? (
         <p className="mt-2 text-sm text-red-700 dark:text-red-400" data-testid="rejection">
           Rejected ({photo.rejection.reason.replaceAll("_", " ")}): {photo.rejection.message}

@@ -9,6 +9,11 @@ import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from
 import type { AnnotatedPhoto } from "@/lib/photos";
 import { PhotoCard } from "./photo-card";
 
+export interface GridSelection {
+  ids: ReadonlySet<string>;
+  toggle: (index: number, range: boolean) => void;
+}
+
 const GAP = 12;
 const MIN_TILE = 150;
 const CAPTION = 34;
@@ -33,11 +38,13 @@ export function PhotoGrid({
   hasMore,
   loadingMore,
   onLoadMore,
+  selection,
 }: {
   photos: AnnotatedPhoto[];
   hasMore: boolean;
   loadingMore: boolean;
   onLoadMore: () => void;
+  selection?: GridSelection;
 }) {
   const container = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(960);
@@ -78,6 +85,12 @@ export function PhotoGrid({
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const current = (e.target as HTMLElement).closest<HTMLElement>("[data-index]");
     if (!current) return;
+    // Space selects the focused photo (shift: everything from the last one selected).
+    if (e.key === " " && selection) {
+      e.preventDefault();
+      selection.toggle(Number(current.dataset.index), e.shiftKey);
+      return;
+    }
     const target = nextIndex(e.key, Number(current.dataset.index), columns, photos.length);
     if (target === null) return;
     e.preventDefault();
@@ -104,7 +117,17 @@ export function PhotoGrid({
           }}
         >
           {photos.slice(row.index * columns, row.index * columns + columns).map((entry, i) => (
-            <PhotoCard key={entry.photo.id} entry={entry} index={row.index * columns + i} size={tile} />
+            <PhotoCard
+              key={entry.photo.id}
+              entry={entry}
+              index={row.index * columns + i}
+              size={tile}
+              selection={
+                selection
+                  ? { selected: selection.ids.has(entry.photo.id), onToggle: selection.toggle, selecting: selection.ids.size > 0 }
+                  : undefined
+              }
+            />
           ))}
         </div>
       ))}

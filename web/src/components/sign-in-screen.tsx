@@ -10,7 +10,7 @@ import { postJson } from "@/lib/api";
 import type { AuthConfig } from "@/lib/auth-config";
 import { safeNext } from "@/lib/oidc";
 import { ApiError, parseProblem } from "@/lib/problem";
-import { saveSession } from "@/lib/session";
+import { saveSession, userIdFor } from "@/lib/session";
 import { ProblemMessage } from "./problem-message";
 import { ThemeToggle } from "./theme-toggle";
 import { useSession } from "./use-session";
@@ -45,13 +45,18 @@ export function SignInScreen() {
   }, []);
 
   const devSignIn = async () => {
+    const name = user.trim().replace(/\s+/g, " ");
+    const id = userIdFor(name);
+    if (!id) {
+      setError(new ApiError({ type: "about:blank", title: "Type a name", status: 400, detail: "Use at least one letter or digit." }));
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
-      const token = await postJson<DevToken>("/v1/dev/token", { user: user.trim() });
-      saveSession({
-        accessToken: token.access_token,
-        user: user.trim(),
+      const token = await postJson<DevToken>("/v1/dev/token", { user: id });
+      await saveSession(token.access_token, {
+        user: name,
         expiresAt: Date.now() + token.expires_in * 1000,
         mode: "local",
       });
@@ -116,15 +121,15 @@ export function SignInScreen() {
               id="user"
               name="user"
               required
+              autoFocus
+              maxLength={64}
               autoComplete="username"
-              pattern="[A-Za-z0-9._@\-]{1,64}"
-              title="Letters, digits, dot, dash, underscore or @"
               value={user}
               onChange={(e) => setUser(e.target.value)}
               className="mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 dark:border-zinc-700 dark:bg-zinc-950"
             />
             <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
-              Development sign-in: the local stack trusts any name. It does not exist in production.
+              Development sign-in: the local stack trusts any name, such as “Maria Lopez”. It does not exist in production.
             </p>
             <button
               type="submit"

@@ -4,9 +4,10 @@
  * progress bar and a worded status per file.
  */
 
+import Link from "next/link";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { filesFromDrop, photosFromFolder } from "@/lib/dropped-files";
-import { formatBytes } from "@/lib/photos";
+import { formatBytes, type PhotoStatus } from "@/lib/photos";
 import { queueSummary, UploadQueue, type UploadItem, type UploadTransport } from "@/lib/upload-queue";
 
 /** A queue owned by one component: created with it, aborted when it unmounts. */
@@ -59,7 +60,10 @@ export function useSharedUploadQueue(transport: UploadTransport, onAccepted: (it
 /** Refusals a retry cannot fix: the file itself has to change. */
 const FINAL = new Set([413, 415]);
 
-function stateText(item: UploadItem, now: number): string {
+/** What became of an uploaded photo, from the gallery's list (undefined: not in view yet). */
+export type PhotoStatusOf = (photoId: string) => { status: PhotoStatus; reason?: string } | undefined;
+
+function stateText(item: UploadItem, now: number, statusOf?: PhotoStatusOf): string {
   switch (item.state) {
     case "queued":
       return "Waiting to upload";
@@ -69,8 +73,13 @@ function stateText(item: UploadItem, now: number): string {
       const seconds = Math.max(0, Math.ceil(((item.retryAt ?? now) - now) / 1000));
       return item.error?.status === 429 ? `Rate limited: retrying in ${seconds} s` : `Retrying in ${seconds} s`;
     }
-    case "done":
-      return "Uploaded";
+    case "done": {
+      const photo = item.photoId ? statusOf?.(item.photoId) : undefined;
+      if (!photo || photo.status === "processing") return "Uploaded · processing";
+      if (photo.status === "ready") return "Ready";
+      if (photo.status === "degraded") return "Ready, some steps failed";
+      return photo.reason ? `Rejected: ${photo.reason}` : "Rejected";
+    }
     case "failed":
       return "Failed";
     case "cancelled":
@@ -78,8 +87,9 @@ function stateText(item: UploadItem, now: number): string {
   }
 }
 
-function UploadRow({ item, queue, now }: { item: UploadItem; queue: UploadQueue; now: number }) {
-  const percent = item.total ? Math.round((item.loaded / item.total) * 100) : 0;
+function UploadRow({ item, queue, now, statusOf }: { item: UploadItem; queue: UploadQueue; now: number; statusOf?: PhotoStatusOf }) {
+  const percent = item.total ? Math.min(100, Math.round((item.loaded / item.total) * 100)) : 0;
+  const photo = item.state === "done" && item.photoId ? statusOf?.(item.photoId) : undefined;
   const barColour =
     item.state === "failed" ? "bg-red-600" : item.state === "done" ? "bg-emerald-600" : item.state === "waiting" ? "bg-amber-500" : "bg-accent-600";
   return (
@@ -87,6 +97,7 @@ function UploadRow({ item, queue, now }: { item: UploadItem; queue: UploadQueue;
       className="animate-[fotoai-enter_160ms_ease-out] rounded-md border border-zinc-200 p-2.5 dark:border-zinc-800"
       data-testid="upload-row"
       data-state={item.state}
+      data-photo-status={photo?.status}
     >
       <div className="flex items-center gap-2 text-sm">
         <span className="min-w-0 flex-1 truncate font-medium" title={item.name}>
@@ -102,11 +113,18 @@ function UploadRow({ item, queue, now }: { item: UploadItem; queue: UploadQueue;
         aria-valuenow={item.state === "done" ? 100 : percent}
         className="mt-1.5 h-1.5 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800"
       >
-        <div className={`h-full ${barColour} transition-[width]`} style={{ width: `${item.state === "done" ? 100 : percent}%` }} />
+        {/* No transition: the bar and the number beside it always say the same. */}
+        <div className={`h-full ${barColour}`} style={{ width: `${item.state === "done" ? 100 : percent}%` }} />
       </div>
       <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
         <span className={item.state === "failed" ? "font-medium text-red-700 dark:text-red-400" : "text-zinc-700 dark:text-zinc-300"}>
-          {stateText(item, now)}
+          {item.state === "done" && item.photoId && photo && photo.status !== "processing" ? (
+            <Link href={`/photos/${encodeURIComponent(item.photoId)}`} className="underline">
+              {stateText(item, now, statusOf)}
+            </Link>
+          ) : (
+            stateText(item, now, statusOf)
+          )}
         </span>
         {item.error && (item.state === "failed" || item.state === "waiting") ? (
           <span className="text-zinc-800 dark:text-zinc-200" data-testid="upload-error">
@@ -129,7 +147,7 @@ function UploadRow({ item, queue, now }: { item: UploadItem; queue: UploadQueue;
   );
 }
 
-export function UploadPanel({ queue, items }: { queue: UploadQueue; items: readonly UploadItem[] }) {
+export function UploadPanel({ queue, items, statusOf }: { queue: UploadQueue; items: readonly UploadItem[]; statusOf?: PhotoStatusOf }) {
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
@@ -165,13 +183,16 @@ export function UploadPanel({ queue, items }: { queue: UploadQueue; items: reado
           setOver(false);
           queue.add(await filesFromDrop(e.dataTransfer));
         }}
-        className={`flex flex-col items-center gap-2 rounded-xl border-2 border-dashed p-5 text-center sm:flex-row sm:text-left ${
+        className={`flex flex-row items-center gap-2 rounded-xl border-2 border-dashed p-2.5 sm:p-4 ${
           over ? "border-accent-500 bg-accent-300/20" : "border-zinc-300 dark:border-zinc-700"
         }`}
       >
         <p className="flex-1 text-sm text-zinc-700 dark:text-zinc-300">
-          <span className="font-medium text-zinc-900 dark:text-zinc-100">Drop photos or a folder here.</span> JPEG, PNG,
-          WebP, TIFF, HEIC and camera RAW are tagged and enhanced automatically.
+          <span className="font-medium text-zinc-900 dark:text-zinc-100">
+            <span className="hidden sm:inline">Drop photos or a folder anywhere on this page.</span>
+            <span className="sm:hidden">Add photos</span>
+          </span>
+          <span className="hidden md:inline"> JPEG, PNG, WebP, TIFF, HEIC and camera RAW are tagged and enhanced automatically.</span>
         </p>
         <div className="flex gap-2">
           <button
@@ -179,14 +200,16 @@ export function UploadPanel({ queue, items }: { queue: UploadQueue; items: reado
             onClick={() => fileInput.current?.click()}
             className="rounded-md bg-accent-600 px-3 py-2 text-sm font-medium text-white hover:bg-accent-500"
           >
-            Choose photos
+            <span className="sm:hidden">Photos</span>
+            <span className="hidden sm:inline">Choose photos</span>
           </button>
           <button
             type="button"
             onClick={() => folderInput.current?.click()}
             className="rounded-md border border-zinc-300 px-3 py-2 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
           >
-            Choose folder
+            <span className="sm:hidden">Folder</span>
+            <span className="hidden sm:inline">Choose folder</span>
           </button>
         </div>
         <input
@@ -229,9 +252,10 @@ export function UploadPanel({ queue, items }: { queue: UploadQueue; items: reado
               </button>
             ) : null}
           </div>
-          <ul className="grid items-start gap-2 sm:grid-cols-2 lg:grid-cols-3" aria-label="Uploads">
+          {/* A long list scrolls in its own box: the gallery stays in view. */}
+          <ul className="grid max-h-44 items-start gap-2 overflow-y-auto sm:grid-cols-2 lg:grid-cols-3" aria-label="Uploads" tabIndex={0}>
             {items.map((item) => (
-              <UploadRow key={item.id} item={item} queue={queue} now={now} />
+              <UploadRow key={item.id} item={item} queue={queue} now={now} statusOf={statusOf} />
             ))}
           </ul>
         </div>

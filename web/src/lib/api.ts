@@ -4,14 +4,15 @@
  */
 
 import { ApiError, parseProblem } from "./problem";
-import { clearSession, readSession } from "./session";
+import { clearSession, readSession, REQUEST_HEADER } from "./session";
 
 export const API_PREFIX = "/api";
 
 async function send(path: string, init: RequestInit = {}): Promise<Response> {
   const session = readSession();
   const headers = new Headers(init.headers);
-  if (session) headers.set("authorization", `Bearer ${session.accessToken}`);
+  // The token rides in the HttpOnly session cookie; this header proves the call is ours.
+  headers.set(REQUEST_HEADER, "1");
   if (!headers.has("accept")) headers.set("accept", "application/json, application/problem+json");
   let response: Response;
   try {

@@ -17,7 +17,7 @@ export interface GalleryFilters {
 
 export const EMPTY_FILTERS: GalleryFilters = { q: "", tag: "", status: "", from: "", to: "", camera: "" };
 
-const STATUSES: ReadonlySet<string> = new Set(["processing", "ready", "rejected"]);
+const STATUSES: ReadonlySet<string> = new Set(["processing", "ready", "degraded", "rejected"]);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const PAGE_SIZE = 60;
@@ -84,13 +84,13 @@ export const FIRST_PAGE_PATH = listPath(EMPTY_FILTERS, null);
 
 /**
  * An inline script for the gallery's HTML: starts the first page's request while the JavaScript
- * bundles are still downloading (it cannot be a <link rel=preload>: it needs the bearer token),
+ * bundles are still downloading (it cannot be a <link rel=preload>: it needs the session),
  * and the first thumbnails' downloads as soon as it answers, so they are cached by the time
  * React renders the grid.
  */
 export function earlyFetchScript(): string {
   const path = JSON.stringify(FIRST_PAGE_PATH);
-  return `(function(){try{if(location.search)return;var s=JSON.parse(localStorage.getItem("fotoai.session")||"null");if(!s||s.expiresAt<=Date.now())return;var r=fetch("/api"+${path},{headers:{authorization:"Bearer "+s.accessToken,accept:"application/json, application/problem+json"}});window.__fotoaiFirstPage={path:${path},response:r};r.then(function(x){return x.ok?x.clone().json():null}).then(function(d){(d&&d.items||[]).slice(0,${EAGER_THUMBS}).forEach(function(p){if(p.thumb_url){var i=new Image();i.decoding="async";i.src=p.thumb_url}})}).catch(function(){})}catch(e){}})();`;
+  return `(function(){try{if(location.search)return;var s=JSON.parse(localStorage.getItem("fotoai.session")||"null");if(!s||s.expiresAt<=Date.now())return;var r=fetch("/api"+${path},{headers:{"x-fotoai-request":"1",accept:"application/json, application/problem+json"}});window.__fotoaiFirstPage={path:${path},response:r};r.then(function(x){return x.ok?x.clone().json():null}).then(function(d){(d&&d.items||[]).slice(0,${EAGER_THUMBS}).forEach(function(p){if(p.thumb_url){var i=new Image();i.decoding="async";i.src=p.thumb_url}})}).catch(function(){})}catch(e){}})();`;
 }
 
 export function searchPath(q: string, limit = 100): string {

@@ -26,14 +26,16 @@ export async function startOidcSignIn(config: AuthConfig, next: string): Promise
 }
 
 /** Completes the redirect: exchanges the code (with the PKCE verifier) for tokens. */
-export async function finishOidcSignIn(config: AuthConfig): Promise<{ session: Session; next: string }> {
+export async function finishOidcSignIn(config: AuthConfig): Promise<{ session: Session; accessToken: string; next: string }> {
   const mgr = await manager(config);
   const user = await mgr.signinRedirectCallback();
   const profile = user.profile as { preferred_username?: string; email?: string; sub: string };
   const state = (user.state ?? {}) as { next?: string };
+  // The token goes to the HttpOnly session cookie; no copy stays in this tab's storage.
+  await mgr.removeUser();
   return {
+    accessToken: user.access_token,
     session: {
-      accessToken: user.access_token,
       user: profile.preferred_username ?? profile.email ?? profile.sub,
       expiresAt: (user.expires_at ?? Math.floor(Date.now() / 1000) + 300) * 1000,
       mode: "oidc",
@@ -42,8 +44,21 @@ export async function finishOidcSignIn(config: AuthConfig): Promise<{ session: S
   };
 }
 
-/** Only same-site paths: a crafted ?next= must not send the person elsewhere after sign-in. */
+/**
+ * Only same-origin paths: a crafted ?next= must not send the person elsewhere after sign-in.
+ * Browsers drop tabs and newlines inside URLs and treat `\` like `/`, so `/%09/evil.com` or
+ * `/\evil.com` would leave the site: anything with control characters, whitespace or
+ * backslashes is refused, and what remains must resolve on this origin.
+ */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  return next;
+  if (!next || !next.startsWith("/") || /[\u0000-\u0020\u007f-\u009f\\]/.test(next)) return "/";
+  const base = "https://fotoai.invalid";
+  let url: URL;
+  try {
+    url = new URL(next, base);
+  } catch {
+    return "/";
+  }
+  if (url.origin !== base || next.startsWith("//")) return "/";
+  return url.pathname + url.search + url.hash;
 }

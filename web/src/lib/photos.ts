@@ -3,7 +3,8 @@
  * questions the screens ask about them.
  */
 
-export type PhotoStatus = "processing" | "ready" | "rejected";
+/** `degraded`: every stage answered, some failed after their retries (see `stages`). */
+export type PhotoStatus = "processing" | "ready" | "degraded" | "rejected";
 export type StageState = "pending" | "done" | "failed";
 
 export interface Tag {
@@ -88,11 +89,53 @@ export function rendition(detail: PhotoDetail, name: string): Rendition | undefi
   return detail.renditions?.find((r) => r.name === name);
 }
 
+const STAGE_WORDS: Record<string, string> = { ingest: "reading", enhance: "enhancement", tagging: "tagging" };
+
+/** The stages that failed after their retries, in words ("enhancement", "tagging"). */
+export function failedStages(photo: Pick<PhotoSummary, "stages">): string[] {
+  return Object.entries(photo.stages ?? {})
+    .filter(([, state]) => state === "failed")
+    .map(([stage]) => STAGE_WORDS[stage] ?? stage);
+}
+
+/** True when FotoAI's enhancement changed the picture (and the enhanced rendition exists). */
+export function enhancementChanged(detail: PhotoDetail): boolean {
+  return Boolean(detail.enhancement?.operations?.length) && rendition(detail, "enhanced") !== undefined;
+}
+
+/**
+ * `srcset` candidates of one version of the picture, smallest first: the original's
+ * thumb_large and display, or the enhanced renditions. The browser picks the smallest that
+ * fills the box at the screen's density.
+ */
+export function srcSet(detail: PhotoDetail, version: "original" | "enhanced"): { src: string; srcSet: string } | null {
+  const names = version === "enhanced" ? ["enhanced_small", "enhanced_large", "enhanced"] : ["thumb_large", "display"];
+  const found = names
+    .map((n) => rendition(detail, n))
+    .filter((r): r is Rendition => r !== undefined && r.width > 0)
+    .sort((a, b) => a.width - b.width);
+  if (!found.length) return null;
+  return { src: found[found.length - 1].url, srcSet: found.map((r) => `${r.url} ${r.width}w`).join(", ") };
+}
+
+/** Tag sources that describe how the picture was analysed rather than what it shows. */
+const TECHNICAL_SOURCES = new Set(["orientation", "quality", "colour", "color"]);
+/** Below this calibrated probability a label is more often wrong than right for people. */
+export const SHOWN_TAG_SCORE = 0.3;
+
+/** The tags people read: what the picture shows, confidently, best first, one per label. */
+export function shownTags(tags: Tag[]): Tag[] {
+  const seen = new Set<string>();
+  return [...tags]
+    .sort((a, b) => b.score - a.score)
+    .filter((t) => t.score >= SHOWN_TAG_SCORE && !TECHNICAL_SOURCES.has(t.source))
+    .filter((t) => (seen.has(t.label) ? false : (seen.add(t.label), true)));
+}
+
 /** The most useful alt text we can give without seeing the picture: its tags, then its name. */
 export function altText(photo: Pick<PhotoSummary, "file_name" | "tags" | "status">): string {
   const name = photo.file_name || "Untitled photo";
-  const labels = [...(photo.tags ?? [])]
-    .sort((a, b) => b.score - a.score)
+  const labels = shownTags(photo.tags ?? [])
     .slice(0, 3)
     .map((t) => t.label);
   return labels.length ? `${name}: ${labels.join(", ")}` : name;

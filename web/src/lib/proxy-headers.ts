@@ -29,33 +29,65 @@ const DROPPED_RESPONSE = new Set([
   "content-length",
 ]);
 
-/** The cookie the browser sends so plain links (download original) carry the session. */
+/** The HttpOnly cookie that carries the session's access token (see lib/session.ts). */
 export const TOKEN_COOKIE = "fotoai_token";
+/** The header every script call carries (lib/session.ts REQUEST_HEADER). */
+const SCRIPT_HEADER = "x-fotoai-request";
 
-function cookieValue(cookieHeader: string | null, name: string): string | null {
+export function cookieValue(cookieHeader: string | null, name: string): string | null {
   if (!cookieHeader) return null;
   for (const part of cookieHeader.split(";")) {
     const [k, ...rest] = part.trim().split("=");
-    if (k === name) return decodeURIComponent(rest.join("="));
+    if (k === name) {
+      try {
+        return decodeURIComponent(rest.join("="));
+      } catch {
+        return null;
+      }
+    }
   }
   return null;
 }
 
+/** A safe method needs no proof that this app's own scripts sent it. */
+function isSafe(method: string): boolean {
+  return method === "GET" || method === "HEAD";
+}
+
 /**
  * Headers for the upstream request. The token cookie stands in for a missing Authorization
- * header only on GETs of photo content, so a cross-site form can never write with it.
+ * header: on reads always (plain links such as "Download original" work), on writes only when
+ * the request carries the app's script header, which a cross-site page cannot send without a
+ * CORS preflight this server never grants, so a forged form can never write with it.
+ *
+ * `clientAddress` is the browser's address as the web server saw it; it goes up as the only
+ * X-Forwarded-For entry (a browser's own X-Forwarded-For is never passed on), so the gateway,
+ * which trusts it only from this server, rate-limits each browser on its own.
  */
-export function upstreamRequestHeaders(incoming: Headers, method: string, path: string): Headers {
+export function upstreamRequestHeaders(incoming: Headers, method: string, path: string, clientAddress?: string | null): Headers {
   const out = new Headers();
   for (const name of FORWARDED_REQUEST) {
     const value = incoming.get(name);
     if (value !== null) out.set(name, value);
   }
-  if (!out.has("authorization") && method === "GET" && /^v1\/photos\/[^/]+\/content$/.test(path)) {
+  if (!out.has("authorization") && (isSafe(method) || incoming.get(SCRIPT_HEADER) === "1")) {
     const token = cookieValue(incoming.get("cookie"), TOKEN_COOKIE);
     if (token) out.set("authorization", `Bearer ${token}`);
   }
+  if (clientAddress) out.set("x-forwarded-for", clientAddress);
   return out;
+}
+
+/**
+ * The browser's address: the socket peer as scripts/web-server.mjs records it (it replaces
+ * any X-Forwarded-For a browser sent, or appends the peer to a trusted front proxy's list).
+ */
+export function clientAddressOf(incoming: Headers): string | null {
+  const forwarded = incoming.get("x-forwarded-for");
+  if (!forwarded) return null;
+  const parts = forwarded.split(",").map((p) => p.trim()).filter(Boolean);
+  const last = parts.at(-1) ?? "";
+  return /^[0-9a-fA-F:.]{2,45}$/.test(last) ? last : null;
 }
 
 /** Rewrites a gateway Location to the proxy's path; presigned storage URLs pass unchanged. */

@@ -1,13 +1,11 @@
 /**
- * The signed-in session in the browser: the bearer token and who it is for, kept in
- * localStorage and mirrored into a SameSite=Strict cookie, so plain download links carry it and
- * the server can put the gallery's first page into its HTML.
+ * The signed-in session in the browser. The access token itself lives only in an HttpOnly,
+ * SameSite=Strict cookie set by the web server (`POST /api/session`): scripts never read it, so
+ * an injected script cannot steal it. The /api proxy turns the cookie into the bearer header.
+ * What the screens need to know (who, until when) is kept in localStorage without the token.
  */
 
-import { TOKEN_COOKIE } from "./proxy-headers";
-
 export interface Session {
-  accessToken: string;
   user: string;
   /** Epoch milliseconds. */
   expiresAt: number;
@@ -15,6 +13,8 @@ export interface Session {
 }
 
 const KEY = "fotoai.session";
+/** Sent on every call through the proxy: a cross-site page can neither send it nor read answers. */
+export const REQUEST_HEADER = "x-fotoai-request";
 const listeners = new Set<() => void>();
 let cachedRaw: string | null | undefined;
 let cached: Session | null = null;
@@ -32,7 +32,9 @@ export function readSession(now = Date.now()): Session | null {
   if (raw !== cachedRaw) {
     cachedRaw = raw;
     try {
-      cached = raw ? (JSON.parse(raw) as Session) : null;
+      const parsed = raw ? (JSON.parse(raw) as Session & { accessToken?: unknown }) : null;
+      // A session saved by an older version carried the token: drop it, sign in again.
+      cached = parsed && parsed.accessToken === undefined ? parsed : null;
     } catch {
       cached = null;
     }
@@ -41,29 +43,33 @@ export function readSession(now = Date.now()): Session | null {
   return cached;
 }
 
-function writeCookie(session: Session | null): void {
-  if (typeof document === "undefined") return;
-  if (session) {
-    const maxAge = Math.max(0, Math.floor((session.expiresAt - Date.now()) / 1000));
-    document.cookie = `${TOKEN_COOKIE}=${encodeURIComponent(session.accessToken)}; Path=/; Max-Age=${maxAge}; SameSite=Strict`;
-  } else {
-    document.cookie = `${TOKEN_COOKIE}=; Path=/; Max-Age=0; SameSite=Strict`;
-  }
-}
-
 function emit(): void {
   for (const l of listeners) l();
 }
 
-export function saveSession(session: Session): void {
+/** Hands the token to the web server (HttpOnly cookie), then remembers who is signed in. */
+export async function saveSession(accessToken: string, session: Session): Promise<void> {
+  const response = await fetch("/api/session", {
+    method: "POST",
+    headers: { "content-type": "application/json", [REQUEST_HEADER]: "1" },
+    body: JSON.stringify({ access_token: accessToken, expires_at: session.expiresAt }),
+  });
+  if (!response.ok) throw new Error(`the web server did not keep the session (${response.status})`);
+  rememberSession(session);
+}
+
+/** Who is signed in, until when (never the token). */
+export function rememberSession(session: Session): void {
   storage()?.setItem(KEY, JSON.stringify(session));
-  writeCookie(session);
   emit();
 }
 
 export function clearSession(): void {
+  const had = (storage()?.getItem(KEY) ?? null) !== null;
   storage()?.removeItem(KEY);
-  writeCookie(null);
+  if (had && typeof fetch !== "undefined" && typeof window !== "undefined") {
+    void fetch("/api/session", { method: "DELETE", headers: { [REQUEST_HEADER]: "1" } }).catch(() => undefined);
+  }
   emit();
 }
 
@@ -77,4 +83,23 @@ export function subscribeSession(listener: () => void): () => void {
     listeners.delete(listener);
     window.removeEventListener("storage", onStorage);
   };
+}
+
+/**
+ * The gateway's user id for a name as people type it: "Maria Lopez" → "maria.lopez". The
+ * development sign-in accepts any name; the gateway only ids of letters, digits and `._@-`.
+ */
+export function userIdFor(name: string): string {
+  const trimmed = name.trim();
+  const slug = trimmed
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9._@-]+/g, ".")
+    .replace(/^[.]+|[.]+$/g, "")
+    .slice(0, 64);
+  if (slug || !trimmed) return slug;
+  // A name in another script ("李"): its UTF-8 bytes in hex keep it distinct and valid.
+  const hex = [...new TextEncoder().encode(trimmed)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `user.${hex}`.slice(0, 64);
 }

@@ -5,14 +5,14 @@
 
 import type { TransportRequest, TransportResult } from "./upload-queue";
 import { API_PREFIX } from "./api";
-import { readSession } from "./session";
+import { REQUEST_HEADER } from "./session";
 
 export function xhrTransport(request: TransportRequest): Promise<TransportResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `${API_PREFIX}/v1/photos`);
-    const session = readSession();
-    if (session) xhr.setRequestHeader("Authorization", `Bearer ${session.accessToken}`);
+    // The session cookie carries the token; the header marks the upload as this app's own.
+    xhr.setRequestHeader(REQUEST_HEADER, "1");
     xhr.setRequestHeader("Idempotency-Key", request.idempotencyKey);
     xhr.setRequestHeader("Accept", "application/json, application/problem+json");
     xhr.upload.onprogress = (e) => request.onProgress(e.loaded, e.lengthComputable ? e.total : request.file.size);

@@ -4,7 +4,7 @@
  * Bodies stream through in both directions; redirects (presigned content URLs) pass to the browser.
  */
 
-import { downstreamResponseHeaders, isProxiedPath, upstreamRequestHeaders } from "@/lib/proxy-headers";
+import { clientAddressOf, downstreamResponseHeaders, isProxiedPath, upstreamRequestHeaders } from "@/lib/proxy-headers";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -12,7 +12,7 @@ export const runtime = "nodejs";
 function problem(status: number, title: string, detail: string): Response {
   return new Response(JSON.stringify({ type: "about:blank", title, status, detail }), {
     status,
-    headers: { "content-type": "application/problem+json" },
+    headers: { "content-type": "application/problem+json", "x-content-type-options": "nosniff" },
   });
 }
 
@@ -31,7 +31,7 @@ async function forward(request: Request, ctx: { params: Promise<{ path: string[]
   try {
     upstream = await fetch(`${base}/${path}${search}`, {
       method,
-      headers: upstreamRequestHeaders(request.headers, method, path),
+      headers: upstreamRequestHeaders(request.headers, method, path, clientAddressOf(request.headers)),
       body: hasBody ? request.body : undefined,
       // Streams the upload instead of buffering it here.
       ...(hasBody ? { duplex: "half" } : {}),
