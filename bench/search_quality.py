@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--verbose", action="store_true", help="per-query hits and misses")
+    parser.add_argument("--quick", action="store_true", help="accepted for `make bench`; the run is always quick")
     args = parser.parse_args(argv)
     rows = {"exact words (before)": score(old_search), "people's words (search_terms)": score(new_search)}
     if args.verbose:
