@@ -29,8 +29,16 @@ class People:
     def __init__(self, catalog: PeopleCatalog, bus: PersonPublisher, presign: Any) -> None:
         self.catalog, self.bus, self.presign = catalog, bus, presign
 
+    async def _listing(self, path: str, params: dict[str, Any], key: str) -> dict[str, Any]:
+        """A listing is never a 404: a catalog that does not know the route (an older replica
+        during a rollout) has nothing to list yet."""
+        try:
+            return await self.catalog._get(path, params)
+        except CatalogNotFound:
+            return {key: []}
+
     async def people(self, owner_id: str, hidden: bool) -> dict[str, Any]:
-        page = await self.catalog._get("/internal/people", {"owner_id": owner_id, "hidden": str(hidden).lower()})
+        page = await self._listing("/internal/people", {"owner_id": owner_id, "hidden": str(hidden).lower()}, "items")
         return {"items": [public_summary(p, self.presign) for p in page["items"]]}
 
     async def person(self, owner_id: str, person_id: str) -> dict[str, Any]:
@@ -63,8 +71,8 @@ class People:
         return {"id": person_id, "into": into, "status": "merging"}
 
     async def places(self, owner_id: str) -> dict[str, Any]:
-        page = await self.catalog._get("/internal/places", {"owner_id": owner_id})
+        page = await self._listing("/internal/places", {"owner_id": owner_id}, "items")
         return {"items": [public_summary(p, self.presign) for p in page["items"]]}
 
     async def map(self, owner_id: str) -> dict[str, Any]:
-        return await self.catalog._get("/internal/map", {"owner_id": owner_id})
+        return await self._listing("/internal/map", {"owner_id": owner_id}, "markers")
