@@ -16,13 +16,16 @@ from fotoai.catalog.adapters.library_queries import PgLibraryQueries
 from fotoai.catalog.adapters.library_store import PgLibraryStore
 from fotoai.catalog.adapters.migrate import asyncpg_dsn, upgrade
 from fotoai.catalog.adapters.queries import PgCatalogQueries
+from fotoai.catalog.adapters.recognition_queries import PgRecognitionQueries
 from fotoai.catalog.adapters.store import PgCatalogStore, create_pool
 from fotoai.catalog.config import CatalogSettings
 from fotoai.catalog.domain.status import PhotoStatus
 from fotoai.catalog.entrypoints.http import build_router
 from fotoai.catalog.entrypoints.kafka import OneByOne, register_handlers
 from fotoai.catalog.entrypoints.library_http import build_library_router
+from fotoai.catalog.entrypoints.recognition_http import build_recognition_router
 from fotoai.catalog.library import ProjectLibrary
+from fotoai.catalog.recognition import RECOGNITION_EVENT_TYPES, ProjectRecognition
 from fotoai.catalog.use_cases import ProjectEvents, SearchPhotos
 from fotoai.contracts import Buckets
 from fotoai.contracts.library import ALBUM_EVENT_TYPES, PHOTO_LIBRARY_EVENT_TYPES
@@ -74,6 +77,7 @@ def build_app(settings: CatalogSettings, topics: dict[str, str] | None = None) -
     opts = settings.catalog
     late = _LateQueries()
     late_library = _LateQueries()
+    late_recognition = _LateQueries()
     embedder = HttpTextEmbedder(settings.tagging_url, opts.embed_timeout_s) if settings.tagging_url else None
     search = SearchPhotos(late, embedder)
 
@@ -89,7 +93,10 @@ def build_app(settings: CatalogSettings, topics: dict[str, str] | None = None) -
             buckets = Buckets(settings.originals_bucket, settings.renditions_bucket)
             project = ProjectEvents(PgCatalogStore(pool), rt.store, buckets)
             library = OneByOne((*PHOTO_LIBRARY_EVENT_TYPES, *ALBUM_EVENT_TYPES), ProjectLibrary(PgLibraryStore(pool)))
-            register_handlers(rt.bus, [project, library], opts.consumer_group, topics, opts.batch_max_events)
+            late_recognition.target = PgRecognitionQueries(pool, queries._summaries)  # type: ignore[assignment]
+            recognition = OneByOne(RECOGNITION_EVENT_TYPES, ProjectRecognition(pool))
+            register_handlers(rt.bus, [project, library, recognition], opts.consumer_group, topics,
+                              opts.batch_max_events)
 
             async def database() -> bool:
                 async with pool.acquire() as conn:
@@ -115,6 +122,7 @@ def build_app(settings: CatalogSettings, topics: dict[str, str] | None = None) -
     app = create_app(settings.service_name, lifespan=lifespan)
     app.include_router(build_router(late, search))  # type: ignore[arg-type]
     app.include_router(build_library_router(late_library, late))  # type: ignore[arg-type]
+    app.include_router(build_recognition_router(late_recognition))
     return app
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 import numpy as np
+from fotoai.catalog.adapters.recognition_read import SEARCH_HITS, with_recognition
 from fotoai.catalog.domain.cursor import decode_cursor, encode_cursor
 from fotoai.catalog.domain.search_terms import parse_query, word_pattern
 from fotoai.catalog.domain.status import failed_stages
@@ -52,6 +53,7 @@ class ListFilters:
     sort: str = "uploaded"
     favorite: bool | None = None
     archived: bool | None = None
+    person: str | None = None
 
 
 def _iso(at: datetime | None) -> str | None:
@@ -122,6 +124,9 @@ class PgCatalogQueries:
                 f"p.id IN (SELECT t.photo_id FROM tags t WHERE t.owner_id = $1 "
                 f"AND lower(t.label) = lower({arg(filters.tag)}))"
             )
+        if filters.person:
+            where.append(f"p.id IN (SELECT r.photo_id FROM recognized_faces r WHERE r.owner_id = $1 "
+                         f"AND {arg(filters.person)} = ANY(r.person_ids))")
         sql = (
             f"SELECT {_SUMMARY_COLUMNS}, {key} AS sort_at FROM photos p WHERE {' AND '.join(where)} "
             f"ORDER BY {key} DESC, p.id DESC LIMIT {arg(limit + 1)}"
@@ -167,7 +172,7 @@ class PgCatalogQueries:
             {"lat": row["gps_lat"], "lon": row["gps_lon"], "alt": row["gps_alt"]}
             if row["gps_lat"] is not None and row["gps_lon"] is not None else None
         )
-        return {
+        return await with_recognition(self.pool, owner_id, photo_id, {
             **summary,
             "tags": [{"label": t["label"], "score": t["score"], "source": t["source"]} for t in tags],
             "metadata": {
@@ -189,7 +194,7 @@ class PgCatalogQueries:
                 {"stage": t["stage"], "at": _iso(t["at"]), **(t["detail"] or {})}
                 for t in _latest_failures(timeline, summary["failed_stages"])
             ],
-        }
+        })
 
     async def object_of(self, owner_id: str, photo_id: str, rendition: str) -> dict[str, Any] | None:
         async with self.pool.acquire() as conn:
@@ -252,7 +257,8 @@ class PgCatalogQueries:
                       JOIN unnest($3::text[]) WITH ORDINALITY w(pat, idx)
                         ON lower(coalesce(p.file_name, '')) LIKE w.pat
                            OR lower(coalesce(p.camera, '')) LIKE w.pat
-                      WHERE p.owner_id = $1 AND p.deleted_at IS NULL),
+                      WHERE p.owner_id = $1 AND p.deleted_at IS NULL
+                      UNION ALL {SEARCH_HITS}),
                     ranked AS (
                       SELECT p.id, p.created_at, count(DISTINCT h.idx) AS matched, max(h.best) AS best
                       FROM hits h JOIN photos p ON p.id = h.id

@@ -88,6 +88,8 @@ class Photo(SQLModel, table=True):
     gps_lat: float | None = None
     gps_lon: float | None = None
     gps_alt: float | None = None
+    #: Reverse-geocoded place (city, state, country, country_code) from photo.ingested.v1.
+    place: dict | None = _json()
 
     enhancement: dict | None = _json()
     rejection_reason: str | None = None
@@ -201,5 +203,6 @@ class ProcessedEvent(SQLModel, table=True):
     )
 
 
-# The library's tables register on the same metadata (albums, trash, favourites).
-from fotoai.catalog.adapters import library_schema  # noqa: F401
+# The library's tables (albums, trash, favourites) and those of people and text in photos
+# register on the same metadata.
+from fotoai.catalog.adapters import library_schema, recognition_schema  # noqa: F401
