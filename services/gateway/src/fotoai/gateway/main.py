@@ -23,6 +23,7 @@ from fotoai.gateway.domain.client_ip import parse_networks
 from fotoai.gateway.entrypoints.http import Gateway, RateLimitHeaders, build_router
 from fotoai.gateway.entrypoints.library_http import build_library_router, library_lifespan
 from fotoai.gateway.entrypoints.openapi import problem_details_openapi
+from fotoai.gateway.entrypoints.people_http import build_people_router
 from fotoai.gateway.ports import (
     Catalog,
     EventPublisher,
@@ -157,6 +158,7 @@ def build_app(settings: GatewaySettings, adapters: Adapters | None = None) -> Fa
         )
     app.include_router(build_router(settings.dev_login_enabled))
     app.include_router(build_library_router())
+    app.include_router(build_people_router())
     # Routes are tried in order: the public API first, the rarely hit operational routes
     # (healthz, metrics, docs) after it. Their paths do not overlap, so only speed changes.
     app.router.routes.sort(key=lambda r: not getattr(r, "path", "").startswith("/v1/"))

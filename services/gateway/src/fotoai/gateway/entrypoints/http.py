@@ -344,10 +344,11 @@ def build_router(dev_login: bool) -> APIRouter:
         sort: Annotated[Literal["uploaded", "taken"], Query(description="taken: by capture time, else upload time")] = "uploaded",
         favorite: Annotated[bool | None, Query()] = None,
         archived: Annotated[bool | None, Query(description="true: the archive (hidden otherwise)")] = None,
+        person: Annotated[str | None, Query(max_length=64, description="a person's photos (GET /v1/people)")] = None,
     ) -> JSONResponse:
         gw = _gw(request)
         params = {
-            "limit": limit, "cursor": cursor, "tag": tag, "status": status, "camera": camera,
+            "limit": limit, "cursor": cursor, "tag": tag, "status": status, "camera": camera, "person": person,
             "sort": sort, "favorite": None if favorite is None else str(favorite).lower(),
             "archived": None if archived is None else str(archived).lower(),
             "taken_after": taken_after.isoformat() if taken_after else None,
