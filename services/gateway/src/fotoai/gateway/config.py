@@ -32,8 +32,23 @@ class RateLimitOptions(BaseModel):
 
 class GatewayOptions(BaseModel):
     max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
-    #: `POST /v1/dev/token` mints tokens; only honoured with `local_mode` and no JWKS.
-    dev_login: bool = False
+    #: Uploads streamed through one replica at once (beyond: 503 + Retry-After, never a queue).
+    max_uploads_in_flight: int = Field(default=256, ge=1)
+    #: Uploads one user may stream at once (beyond: 429 + Retry-After).
+    max_uploads_per_user: int = Field(default=16, ge=1)
+    #: An upload that sends no byte for this long ends with 408 (and leaves nothing stored).
+    upload_idle_timeout_s: float = Field(default=20.0, gt=0)
+    #: An upload still running after this long ends with 408.
+    upload_deadline_s: float = Field(default=900.0, gt=0)
+    #: Form fields allowed before the `file` part of a multipart upload.
+    max_form_fields: int = Field(default=8, ge=0)
+    #: A direct upload not completed within `presign_put_ttl_s` plus this is removed.
+    direct_upload_grace_s: int = Field(default=3600, ge=0)
+    #: How often the reaper looks for direct uploads never completed.
+    reap_interval_s: float = Field(default=600.0, gt=0)
+    #: `POST /v1/dev/token` mints tokens: only ever in `local_mode`, without JWKS; this turns it
+    #: off there too.
+    dev_login: bool = True
     dev_token_ttl_s: int = Field(default=3600, ge=60)
     #: Comma-separated or a JSON list, e.g. `http://localhost:3000`.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -82,5 +97,5 @@ class GatewaySettings(ServiceSettings):
     @property
     def dev_login_enabled(self) -> bool:
         """Dev sign-in is for the local stack only: never next to production keys."""
-        wanted = self.gateway.dev_login or self.local_mode
+        wanted = self.gateway.dev_login and self.local_mode
         return wanted and not self.jwks_configured and self.jwt_secret is not None

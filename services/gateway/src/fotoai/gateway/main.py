@@ -7,6 +7,7 @@ same function, so the routes they exercise are the production ones.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -18,9 +19,16 @@ from fotoai.gateway.adapters.catalog_http import HttpCatalog
 from fotoai.gateway.adapters.keys import JwksFileKeys, JwksUrlKeys, StaticKeys
 from fotoai.gateway.adapters.memory import MemoryRateLimiter, MemoryStore
 from fotoai.gateway.config import GatewaySettings
+from fotoai.gateway.domain.admission import UploadSlots
 from fotoai.gateway.domain.auth import Keyring, TokenVerifier
 from fotoai.gateway.domain.client_ip import parse_networks
-from fotoai.gateway.entrypoints.http import Gateway, RateLimitHeaders, build_router
+from fotoai.gateway.entrypoints.http import (
+    Gateway,
+    RateLimitHeaders,
+    SecurityHeaders,
+    build_router,
+    register_error_translation,
+)
 from fotoai.gateway.entrypoints.library_http import build_library_router, library_lifespan
 from fotoai.gateway.entrypoints.openapi import problem_details_openapi
 from fotoai.gateway.entrypoints.people_http import build_people_router
@@ -69,15 +77,17 @@ def _key_source(settings: GatewaySettings) -> KeySource:
 
 
 async def _real_adapters(settings: GatewaySettings, given: Adapters, stack: AsyncExitStack) -> Adapters:
+    from fotoai.servicekit.async_storage import async_store_from_settings
     from fotoai.servicekit.bus import EventBus
-    from fotoai.servicekit.storage import store_from_settings
     from fotoai.servicekit.telemetry import install, make_tracer_provider
 
     out = Adapters(**{k: v for k, v in given.__dict__.items()})
     out.readiness = dict(given.readiness)
     if out.store is None or out.inspector is None:
         # One client serves both ports: streaming uploads/presigning and reading back direct uploads.
-        store = store_from_settings(settings)
+        # Asyncio-native: no upload ever holds a thread, and readiness has its own connections.
+        store = await async_store_from_settings(settings, settings.gateway.max_uploads_in_flight + 8).start()
+        stack.push_async_callback(store.aclose)
         if out.store is None:
             out.store = store
             out.readiness["storage"] = lambda: store.ping(settings.originals_bucket)
@@ -124,11 +134,22 @@ def build_gateway(settings: GatewaySettings, a: Adapters) -> Gateway:
         keys=a.keys, limiter=a.limiter, records=a.records,
         upload=UploadPhoto(a.store, a.bus, settings.originals_bucket, g.max_upload_bytes),
         direct=DirectUploads(a.store, a.inspector, a.bus, a.records, settings.originals_bucket,
-                             g.max_upload_bytes, g.presign_put_ttl_s),
+                             g.max_upload_bytes, g.presign_put_ttl_s, g.direct_upload_grace_s),
         delete=DeletePhoto(a.catalog, a.bus),
         queries=PhotoQueries(a.catalog, a.store, g.presign_get_ttl_s),
         trusted=parse_networks(g.trusted_proxies),
+        slots=UploadSlots(g.max_uploads_in_flight, g.max_uploads_per_user),
     )
+
+
+async def _reap_forever(direct: DirectUploads, interval_s: float) -> None:
+    """Every `interval_s`, remove direct uploads never completed (every replica may run it)."""
+    while True:
+        try:
+            await direct.reap()
+        except Exception as exc:  # noqa: BLE001 — the store may be down; next round
+            log.warning("reaping direct uploads failed", error=str(exc))
+        await asyncio.sleep(interval_s)
 
 
 def build_app(settings: GatewaySettings, adapters: Adapters | None = None) -> FastAPI:
@@ -138,8 +159,10 @@ def build_app(settings: GatewaySettings, adapters: Adapters | None = None) -> Fa
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             wired = await _real_adapters(settings, given, stack)
-            app.state.gateway = build_gateway(settings, wired)
+            app.state.gateway = gateway = build_gateway(settings, wired)
             app.state.readiness.update(wired.readiness)
+            reaper = asyncio.create_task(_reap_forever(gateway.direct, settings.gateway.reap_interval_s))
+            stack.callback(reaper.cancel)
             log.info("gateway ready", dev_login=settings.dev_login_enabled,
                      redis=bool(settings.redis_url), jwks=settings.jwks_configured)
             async with library_lifespan(app, settings):
@@ -147,6 +170,8 @@ def build_app(settings: GatewaySettings, adapters: Adapters | None = None) -> Fa
 
     app = create_app("gateway", title="FotoAI", lifespan=lifespan, description=DESCRIPTION, public=True)
     app.add_middleware(RateLimitHeaders)
+    app.add_middleware(SecurityHeaders)
+    register_error_translation(app)
     if settings.gateway.cors_origins:
         app.add_middleware(
             CORSMiddleware,

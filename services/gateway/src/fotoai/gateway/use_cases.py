@@ -8,14 +8,15 @@ from __future__ import annotations
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from fotoai.contracts import OriginalObject, PhotoUploadedV1
 from fotoai.contracts.library import PhotoTrashedV1
 from fotoai.gateway.domain.filenames import sanitize_file_name
-from fotoai.gateway.domain.sniff import SNIFF_BYTES, sniff
+from fotoai.gateway.domain.sniff import SNIFF_BYTES, servable_type, sniff
 from fotoai.gateway.domain.views import public_detail, public_page, public_summary
 from fotoai.gateway.errors import PublishFailed, UploadRefused
 from fotoai.gateway.ports import (
@@ -49,6 +50,14 @@ def original_key(owner_id: str, photo_id: str) -> str:
     return f"{owner_id}/{photo_id}/original"
 
 
+#: Where direct uploads land until `complete` moves them; the reaper empties it.
+INCOMING = "incoming/"
+
+
+def incoming_key(owner_id: str, upload_id: str) -> str:
+    return f"{INCOMING}{owner_id}/{upload_id}"
+
+
 async def _with_head(chunks: AsyncIterator[bytes], n: int) -> tuple[bytes, AsyncIterator[bytes]]:
     """Read at least `n` bytes (or to the end) for sniffing; the rest stays a stream."""
     head = bytearray()
@@ -64,8 +73,10 @@ class UploadPhoto:
         self.store, self.bus, self.bucket, self.max_bytes = store, bus, bucket, max_bytes
 
     async def __call__(
-        self, owner_id: str, chunks: AsyncIterator[bytes], content_type: str | None, file_name: str | None
+        self, owner_id: str, chunks: AsyncIterator[bytes], content_type: str | None, file_name: str | None,
+        length: int | None = None,
     ) -> UploadAccepted:
+        """`length`: the exact size when the client declared it (a raw body), else None."""
         head, rest = await _with_head(chunks, SNIFF_BYTES)
         verdict = sniff(head[:SNIFF_BYTES])
         if not verdict.image:
@@ -74,9 +85,11 @@ class UploadPhoto:
             raise UploadRefused(status, "Unsupported Media Type" if head else "Empty upload", verdict.reason)
         photo_id = str(uuid.uuid4())
         key = original_key(owner_id, photo_id)
-        ctype = verdict.mime or _clean_content_type(content_type) or "application/octet-stream"
+        # Stored and announced as what the bytes are, never as what the client claimed.
+        ctype = verdict.mime or "application/octet-stream"
         try:
-            stored = await self.store.put_stream(self.bucket, key, rest, ctype, self.max_bytes, first=head)
+            stored = await self.store.put_stream(self.bucket, key, rest, ctype, self.max_bytes, first=head,
+                                                 length=length)
         except ObjectTooLarge as exc:
             metrics.UPLOADS.labels("too_large").inc()
             raise UploadRefused(413, "Payload Too Large", f"uploads are limited to {exc.limit} bytes") from exc
@@ -84,7 +97,7 @@ class UploadPhoto:
             photo_id=photo_id, owner_id=owner_id,
             original=OriginalObject(
                 bucket=self.bucket, key=key, size=stored.size, sha256=stored.sha256,
-                content_type=_clean_content_type(content_type), file_name=sanitize_file_name(file_name),
+                content_type=verdict.mime, file_name=sanitize_file_name(file_name),
             ),
         )
         await _publish_or_undo(self.bus, event, self.store, self.bucket, key)
@@ -114,14 +127,23 @@ async def _publish_or_undo(bus: EventPublisher, event: PhotoUploadedV1, store: O
 
 
 class DirectUploads:
-    """`POST /v1/uploads` → presigned PUT → `POST /v1/uploads/{id}/complete`."""
+    """`POST /v1/uploads` → presigned POST form → `POST /v1/uploads/{id}/complete`.
+
+    The form's policy names one key under `incoming/` and at most the declared size, so the
+    store itself refuses anything larger. `complete` checks the real size and sniffs the bytes,
+    charges the byte budget by the real size, moves the object to its original key and
+    answers the same way on every later call (single use in effect: a second POST to the form
+    lands in `incoming/` and is reaped). `reap` removes what was never completed, once older
+    than `lifetime_s` (the form's life plus a grace period).
+    """
 
     def __init__(
         self, store: OriginalsStore, inspector: ObjectInspector, bus: EventPublisher, records: KeyValueStore,
-        bucket: str, max_bytes: int, put_ttl_s: int,
+        bucket: str, max_bytes: int, put_ttl_s: int, grace_s: int = 3600,
     ) -> None:
         self.store, self.inspector, self.bus, self.records = store, inspector, bus, records
         self.bucket, self.max_bytes, self.put_ttl_s = bucket, max_bytes, put_ttl_s
+        self.lifetime_s = put_ttl_s + grace_s
 
     @staticmethod
     def _record_key(owner_id: str, upload_id: str) -> str:
@@ -131,42 +153,53 @@ class DirectUploads:
         if size > self.max_bytes:
             raise UploadRefused(413, "Payload Too Large", f"uploads are limited to {self.max_bytes} bytes")
         ctype = _clean_content_type(content_type)
-        if ctype is None or not (ctype.startswith("image/") or ctype == "application/octet-stream"):
-            raise UploadRefused(415, "Unsupported Media Type", "content_type must be image/* or application/octet-stream")
+        if ctype is None or not (servable_type(ctype) == ctype or ctype == "application/octet-stream"):
+            raise UploadRefused(415, "Unsupported Media Type",
+                                "content_type must be a raster image type or application/octet-stream")
         upload_id = str(uuid.uuid4())
-        key = original_key(owner_id, upload_id)
+        key = incoming_key(owner_id, upload_id)
         expires_at = time.time() + self.put_ttl_s
         record = {
             "owner_id": owner_id, "key": key, "file_name": sanitize_file_name(file_name),
             "content_type": ctype, "size": size, "expires_at": expires_at, "answer": None,
         }
-        # Kept a day beyond the URL's life so a slow client can still complete.
-        await self.records.put(self._record_key(owner_id, upload_id), record, self.put_ttl_s + 86400)
-        url = self.store.presigned_put_url(self.bucket, key, self.put_ttl_s)
-        return {"upload_id": upload_id, "url": url, "method": "PUT", "headers": {"Content-Type": ctype},
-                "expires_at": expires_at}
+        await self.records.put(self._record_key(owner_id, upload_id), record, self.lifetime_s)
+        form = self.store.presigned_post(self.bucket, key, size, self.put_ttl_s, content_type=ctype)
+        return {"upload_id": upload_id, "url": form.url, "method": "POST", "fields": form.fields,
+                "max_bytes": size, "expires_at": expires_at}
 
-    async def complete(self, owner_id: str, upload_id: str) -> UploadAccepted:
+    async def complete(
+        self, owner_id: str, upload_id: str, settle: Callable[[int, int], Awaitable[None]] | None = None
+    ) -> UploadAccepted:
+        """`settle(declared, real)` corrects the byte budget `start` charged by the declared size."""
         rkey = self._record_key(owner_id, upload_id)
         record = await self.records.get(rkey)
         if record is None:
             raise UploadRefused(404, "Not Found", "no such upload")
         if record.get("answer"):
             return UploadAccepted(**record["answer"])
-        key = record["key"]
-        size = await self.inspector.size(self.bucket, key)
+        incoming = record["key"]
+        size = await self.inspector.size(self.bucket, incoming)
         if size is None:
-            raise UploadRefused(409, "Upload Not Found In Storage", "PUT the file to the presigned URL first")
-        if size > self.max_bytes:
-            await self.store.delete(self.bucket, key)
+            raise UploadRefused(409, "Upload Not Found In Storage", "POST the file with the form first")
+
+        async def refuse(status: int, title: str, detail: str) -> UploadRefused:
+            await self.store.delete(self.bucket, incoming)
             await self.records.delete(rkey)
-            raise UploadRefused(413, "Payload Too Large", f"uploads are limited to {self.max_bytes} bytes")
-        verdict = sniff(await self.inspector.head(self.bucket, key, SNIFF_BYTES))
+            return UploadRefused(status, title, detail)
+
+        if size > min(self.max_bytes, int(record["size"])):
+            raise await refuse(413, "Payload Too Large", f"{size} bytes is more than the {record['size']} declared")
+        verdict = sniff(await self.inspector.head(self.bucket, incoming, SNIFF_BYTES))
         if not verdict.image:
-            await self.store.delete(self.bucket, key)
-            await self.records.delete(rkey)
             metrics.UPLOADS.labels("not_an_image").inc()
-            raise UploadRefused(415 if size else 400, "Unsupported Media Type" if size else "Empty upload", verdict.reason)
+            raise await refuse(415 if size else 400, "Unsupported Media Type" if size else "Empty upload",
+                               verdict.reason)
+        if settle is not None:
+            await settle(int(record["size"]), size)
+        key = original_key(owner_id, upload_id)
+        await self.store.copy(self.bucket, incoming, key)
+        await self.store.delete(self.bucket, incoming)
         sha = await self.inspector.sha256(self.bucket, key)
         event = PhotoUploadedV1(
             # The upload id is the photo id, and the event id derives from it: a retried
@@ -174,7 +207,7 @@ class DirectUploads:
             event_id=str(uuid.uuid5(_DELETE_NS, f"{upload_id}/uploaded")),
             photo_id=upload_id, owner_id=owner_id,
             original=OriginalObject(bucket=self.bucket, key=key, size=size, sha256=sha,
-                                    content_type=record["content_type"], file_name=record["file_name"]),
+                                    content_type=verdict.mime, file_name=record["file_name"]),
         )
         try:
             await self.bus.publish(event)
@@ -185,6 +218,18 @@ class DirectUploads:
         await self.records.put(rkey, {**record, "answer": accepted.body()}, 86400)
         metrics.UPLOADS.labels("accepted").inc()
         return accepted
+
+    async def reap(self, now: datetime | None = None) -> int:
+        """Remove direct uploads never completed within their lifetime; returns how many."""
+        now = now or datetime.now(UTC)
+        removed = 0
+        async for obj in self.store.list(self.bucket, INCOMING):
+            if obj.last_modified is not None and (now - obj.last_modified).total_seconds() > self.lifetime_s:
+                await self.store.delete(self.bucket, obj.key)
+                removed += 1
+        if removed:
+            log.info("reaped direct uploads never completed", count=removed)
+        return removed
 
 
 class DeletePhoto:
@@ -208,15 +253,17 @@ class PresignCache:
 
     def __init__(self, store: OriginalsStore, ttl_s: int, max_items: int = 20_000) -> None:
         self.store, self.ttl, self.max_items = store, ttl_s, max_items
-        self._urls: OrderedDict[tuple[str, str, str | None], tuple[str, float]] = OrderedDict()
+        self._urls: OrderedDict[tuple[str, str, str | None, str | None, bool], tuple[str, float]] = OrderedDict()
 
-    def url(self, bucket: str, key: str, filename: str | None = None) -> str:
+    def url(self, bucket: str, key: str, filename: str | None = None, content_type: str | None = None,
+            attachment: bool = False) -> str:
         now = time.monotonic()
-        k = (bucket, key, filename)
+        k = (bucket, key, filename, content_type, attachment)
         hit = self._urls.get(k)
         if hit is not None and now - hit[1] < self.ttl / 2:
             return hit[0]
-        url = self.store.presigned_get_url(bucket, key, self.ttl, filename=filename)
+        url = self.store.presigned_get_url(bucket, key, self.ttl, filename=filename, content_type=content_type,
+                                           attachment=attachment)
         self._urls[k] = (url, now)
         self._urls.move_to_end(k)
         while len(self._urls) > self.max_items:
@@ -243,7 +290,10 @@ class PhotoQueries:
     async def content_url(self, owner_id: str, photo_id: str, rendition: str, download: bool) -> str:
         obj = await self.catalog.get_object(owner_id, photo_id, rendition)
         name = sanitize_file_name(obj.get("file_name")) if download else None
-        return self.presigner.url(obj["bucket"], obj["key"], name)
+        # The original is the user's bytes: always a download, typed by what the gateway
+        # detected (the catalog keeps the sniffed type); renditions are ours, shown inline.
+        return self.presigner.url(obj["bucket"], obj["key"], name, servable_type(obj.get("mime")),
+                                  attachment=rendition == "original")
 
     async def search(self, owner_id: str, q: str, limit: int) -> dict[str, Any]:
         answer = await self.catalog.search(owner_id, q, limit)

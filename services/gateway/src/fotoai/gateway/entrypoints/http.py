@@ -7,6 +7,7 @@ as streams, never through FastAPI's body parsing, so memory stays bounded.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import math
 from collections.abc import AsyncIterator
@@ -18,6 +19,7 @@ from urllib.parse import unquote
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fotoai.gateway.config import GatewaySettings
+from fotoai.gateway.domain.admission import UploadsBusy, UploadSlots
 from fotoai.gateway.domain.auth import (
     READ,
     WRITE,
@@ -26,6 +28,7 @@ from fotoai.gateway.domain.auth import (
     ScopeError,
     TokenVerifier,
     UnknownKey,
+    header_safe,
     mint_hs256,
 )
 from fotoai.gateway.domain.client_ip import Network, client_ip
@@ -41,6 +44,7 @@ from fotoai.gateway.errors import (
     PublishFailed,
     StoreUnavailable,
     UploadRefused,
+    UploadTimedOut,
 )
 from fotoai.gateway.ports import KeySource, KeyValueStore, RateLimiter
 from fotoai.gateway.use_cases import (
@@ -72,6 +76,7 @@ class Gateway:
     delete: DeletePhoto
     queries: PhotoQueries
     trusted: tuple[Network, ...]
+    slots: UploadSlots
 
 
 def _gw(request: Request) -> Gateway:
@@ -111,6 +116,32 @@ class RateLimitHeaders:
         await self.app(scope, receive, send_with)
 
 
+class SecurityHeaders:
+    """`nosniff` and a CSP that allows nothing on every API answer: a response that somehow
+    carried markup would still neither render nor run. The interactive docs page keeps its own."""
+
+    HEADERS = (
+        (b"x-content-type-options", b"nosniff"),
+        (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+        (b"referrer-policy", b"no-referrer"),
+    )
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path", "").startswith("/docs"):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with)
+
+
 def _ip_of(request: Request, gw: Gateway) -> str:
     peer = request.client.host if request.client else None
     return client_ip(peer, request.headers.get("x-forwarded-for"), gw.trusted)
@@ -139,19 +170,24 @@ def _read_bucket(gw: Gateway, sub: str) -> Bucket:
     return Bucket(f"read:{sub}", rl.reads_per_s, rl.read_burst)
 
 
-def _upload_buckets(gw: Gateway, sub: str, declared_bytes: int) -> list[Bucket]:
+def _bytes_bucket(gw: Gateway, sub: str, n: int, force: bool = False) -> Bucket:
     rl = gw.settings.gateway.rate_limits
-    return [
-        Bucket(f"uploads:{sub}", rl.uploads_per_day / 86400, rl.upload_burst),
-        Bucket(f"bytes:{sub}", rl.upload_bytes_per_day / 86400, rl.upload_bytes_per_day, cost=max(1, declared_bytes)),
-    ]
+    return Bucket(f"bytes:{sub}", rl.upload_bytes_per_day / 86400, rl.upload_bytes_per_day, cost=n, force=force)
+
+
+def _upload_buckets(gw: Gateway, sub: str, declared_bytes: int | None) -> list[Bucket]:
+    """The upload count, and the byte budget when the size is known now (else at the end)."""
+    rl = gw.settings.gateway.rate_limits
+    count = Bucket(f"uploads:{sub}", rl.uploads_per_day / 86400, rl.upload_burst)
+    return [count] if declared_bytes is None else [count, _bytes_bucket(gw, sub, max(1, declared_bytes))]
 
 
 # ---------------------------------------------------------------- authentication
 
 
 def _unauthorized(exc: AuthError) -> ProblemError:
-    challenge = REALM if exc.missing else f'{REALM}, error="invalid_token", error_description="{exc.description}"'
+    # The description may quote the token's own header (`kid`): only safe characters reach the header.
+    challenge = REALM if exc.missing else f'{REALM}, error="invalid_token", error_description="{header_safe(exc.description)}"'
     return ProblemError(401, "Unauthorized", exc.description, headers={"WWW-Authenticate": challenge})
 
 
@@ -224,11 +260,31 @@ def _translate(exc: Exception) -> ProblemError:
         return ProblemError(400, "Bad Request", str(exc))
     if isinstance(exc, StoreUnavailable):
         return ProblemError(503, "Record Store Unavailable", "retry shortly", headers={"Retry-After": "5"})
+    if isinstance(exc, UploadTimedOut):
+        return ProblemError(408, "Request Timeout", str(exc), headers={"Connection": "close"})
+    if isinstance(exc, UploadsBusy):
+        return ProblemError(exc.status, "Too Many Uploads" if exc.status == 429 else "Server Busy", exc.detail,
+                            headers={"Retry-After": str(exc.retry_after_s)})
     raise exc
 
 
-_TRANSLATED = (CatalogNotFound, CatalogRejected, CatalogUnavailable, PublishFailed, UploadRefused, MultipartError,
-               StoreUnavailable)
+#: The use cases' errors; `register_error_translation` answers each as problem+json, so routes
+#: just call their use case.
+TRANSLATED = (CatalogNotFound, CatalogRejected, CatalogUnavailable, PublishFailed, UploadRefused, MultipartError,
+              StoreUnavailable, UploadTimedOut, UploadsBusy)
+
+
+def register_error_translation(app: Any) -> None:
+    from fotoai.servicekit.app import problem
+
+    async def handler(_: Request, exc: Exception) -> JSONResponse:
+        err = _translate(exc)
+        resp = problem(err.status, err.title, err.detail, err.type_)
+        resp.headers.update(err.headers)
+        return resp
+
+    for kind in TRANSLATED:
+        app.add_exception_handler(kind, handler)
 
 _PROBLEM = {"model": schemas.Problem, "content": {"application/problem+json": {}}}
 
@@ -266,11 +322,32 @@ _UPLOAD_BODY = {
 # ---------------------------------------------------------------- upload streams
 
 
-async def _file_from_multipart(request: Request) -> tuple[AsyncIterator[bytes], str | None, str | None]:
-    stream = MultipartStream(request.stream(), boundary_of(request.headers["content-type"]))
+async def _idle_guarded(chunks: AsyncIterator[bytes], idle_s: float) -> AsyncIterator[bytes]:
+    """The request body, ended by UploadTimedOut when no byte arrives for `idle_s`."""
+    it = aiter(chunks)
+    while True:
+        try:
+            async with asyncio.timeout(idle_s):
+                chunk = await anext(it)
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            raise UploadTimedOut(f"no bytes received for {idle_s:g} s") from None
+        if chunk:
+            yield chunk
+
+
+async def _file_from_multipart(
+    body: AsyncIterator[bytes], content_type: str, max_fields: int
+) -> tuple[AsyncIterator[bytes], str | None, str | None]:
+    stream = MultipartStream(body, boundary_of(content_type))
+    fields = 0
     async for info, data in stream.parts():
         if info.name == "file":
             return data, info.filename, info.content_type
+        fields += 1
+        if fields > max_fields:
+            raise MultipartError(f"more than {max_fields} form fields before `file`")
         await read_small(data, 16 * 1024)
     raise MultipartError("the form has no `file` field")
 
@@ -292,24 +369,33 @@ async def _answer_upload(request: Request, gw: Gateway, principal: Principal) ->
     if declared_n is not None and declared_n > max_bytes + (MULTIPART_SLACK if multipart else 0):
         metrics.UPLOADS.labels("too_large").inc()
         raise ProblemError(413, "Payload Too Large", f"uploads are limited to {max_bytes} bytes")
-    limits_on = gw.settings.gateway.rate_limits_enabled
+    opts = gw.settings.gateway
+    limits_on = opts.rate_limits_enabled
     if limits_on:
         await _charge(request, gw, [_ip_bucket(gw, request.state.client_ip),
                                     *_upload_buckets(gw, principal.sub, declared_n or 1)], "upload")
-    try:
-        if multipart:
-            chunks, file_name, part_type = await _file_from_multipart(request)
-            part_ctype = part_type or "application/octet-stream"
-        else:
-            chunks, file_name, part_ctype = request.stream(), _raw_file_name(request), ctype
-        accepted = await gw.upload(principal.sub, chunks, part_ctype, file_name)
-    except _TRANSLATED as exc:
-        raise _translate(exc) from None
+    with gw.slots.hold(principal.sub):
+        body = _idle_guarded(request.stream(), opts.upload_idle_timeout_s)
+        deadline = asyncio.timeout(opts.upload_deadline_s)
+        try:
+            async with deadline:
+                if multipart:
+                    chunks, file_name, _ = await _file_from_multipart(body, ctype, opts.max_form_fields)
+                    length = None  # the form's framing hides the file's exact size
+                else:
+                    chunks, file_name, length = body, _raw_file_name(request), declared_n
+                accepted = await gw.upload(principal.sub, chunks, ctype, file_name, length=length)
+        except TimeoutError:
+            if deadline.expired():
+                metrics.UPLOADS.labels("timed_out").inc()
+                raise UploadTimedOut(f"the upload took longer than {opts.upload_deadline_s:g} s") from None
+            raise
+        except UploadTimedOut:
+            metrics.UPLOADS.labels("timed_out").inc()
+            raise
     if limits_on and declared_n is None:
         # A chunked body's size is known only now: settle the byte budget (may go negative).
-        rl = gw.settings.gateway.rate_limits
-        await gw.limiter.take([Bucket(f"bytes:{principal.sub}", rl.upload_bytes_per_day / 86400,
-                                      rl.upload_bytes_per_day, cost=max(0, accepted.size - 1), force=True)])
+        await gw.limiter.take([_bytes_bucket(gw, principal.sub, max(0, accepted.size - 1), force=True)])
     return accepted
 
 
@@ -354,10 +440,7 @@ def build_router(dev_login: bool) -> APIRouter:
             "taken_after": taken_after.isoformat() if taken_after else None,
             "taken_before": taken_before.isoformat() if taken_before else None,
         }
-        try:
-            return JSONResponse(await gw.queries.list(principal.sub, params))
-        except _TRANSLATED as exc:
-            raise _translate(exc) from None
+        return JSONResponse(await gw.queries.list(principal.sub, params))
 
     @router.get(
         "/photos/{photo_id}", tags=["photos"], summary="One photo in detail",
@@ -366,10 +449,7 @@ def build_router(dev_login: bool) -> APIRouter:
     )
     async def get_photo(request: Request, photo_id: PhotoId, principal: Reader) -> JSONResponse:
         gw = _gw(request)
-        try:
-            return JSONResponse(await gw.queries.detail(principal.sub, photo_id))
-        except _TRANSLATED as exc:
-            raise _translate(exc) from None
+        return JSONResponse(await gw.queries.detail(principal.sub, photo_id))
 
     @router.get(
         "/photos/{photo_id}/content", tags=["photos"], status_code=307,
@@ -385,10 +465,7 @@ def build_router(dev_login: bool) -> APIRouter:
     ) -> RedirectResponse:
         gw = _gw(request)
         assert rendition in RENDITIONS
-        try:
-            url = await gw.queries.content_url(principal.sub, photo_id, rendition, download)
-        except _TRANSLATED as exc:
-            raise _translate(exc) from None
+        url = await gw.queries.content_url(principal.sub, photo_id, rendition, download)
         ttl = gw.settings.gateway.presign_get_ttl_s
         return RedirectResponse(url, status_code=307, headers={"Cache-Control": f"private, max-age={max(0, ttl - 60)}"})
 
@@ -402,8 +479,8 @@ def build_router(dev_login: bool) -> APIRouter:
             await _charge(request, gw, [_ip_bucket(gw, request.state.client_ip), _read_bucket(gw, principal.sub)], "read")
         try:
             await gw.delete(principal.sub, photo_id, principal.sub)
-        except _TRANSLATED as exc:
-            raise _translate(exc) from None
+        except TRANSLATED:
+            raise
         except Exception as exc:  # noqa: BLE001 — the bus: nothing changed, the client may retry
             raise ProblemError(503, "Event Bus Unavailable", f"{type(exc).__name__}", headers={"Retry-After": "5"}) from None
         return JSONResponse({"id": photo_id, "status": "trashed"}, status_code=202)
@@ -418,10 +495,7 @@ def build_router(dev_login: bool) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> JSONResponse:
         gw = _gw(request)
-        try:
-            return JSONResponse(await gw.queries.search(principal.sub, q, limit))
-        except _TRANSLATED as exc:
-            raise _translate(exc) from None
+        return JSONResponse(await gw.queries.search(principal.sub, q, limit))
 
     @router.get(
         "/tags", tags=["photos"], summary="My tags with their photo counts",
@@ -429,10 +503,7 @@ def build_router(dev_login: bool) -> APIRouter:
     )
     async def list_tags(request: Request, principal: Reader) -> JSONResponse:
         gw = _gw(request)
-        try:
-            return JSONResponse(await gw.queries.tags(principal.sub))
-        except _TRANSLATED as exc:
-            raise _translate(exc) from None
+        return JSONResponse(await gw.queries.tags(principal.sub))
 
     @router.post(
         "/photos", status_code=202, tags=["photos"], summary="Upload one photo",
@@ -453,19 +524,16 @@ def build_router(dev_login: bool) -> APIRouter:
             return _accepted((await _answer_upload(request, gw, principal)).body())
         rkey = f"idem:{principal.sub}:{idempotency_key}"
         ttl = gw.settings.gateway.idempotency_ttl_s
-        try:
-            for _ in range(2):
-                if await gw.records.put_if_absent(rkey, {"state": "pending"}, IDEMPOTENCY_PENDING_TTL_S):
-                    break
-                previous = await gw.records.get(rkey)
-                if previous is None:
-                    continue  # expired in between: try to reserve again
-                if previous.get("state") == "done":
-                    return _accepted(previous["answer"], replayed=True)
-                raise ProblemError(409, "Conflict", "a request with this Idempotency-Key is still in progress",
-                                   headers={"Retry-After": "1"})
-        except StoreUnavailable as exc:
-            raise _translate(exc) from None
+        for _ in range(2):
+            if await gw.records.put_if_absent(rkey, {"state": "pending"}, IDEMPOTENCY_PENDING_TTL_S):
+                break
+            previous = await gw.records.get(rkey)
+            if previous is None:
+                continue  # expired in between: try to reserve again
+            if previous.get("state") == "done":
+                return _accepted(previous["answer"], replayed=True)
+            raise ProblemError(409, "Conflict", "a request with this Idempotency-Key is still in progress",
+                               headers={"Retry-After": "1"})
         try:
             accepted = await _answer_upload(request, gw, principal)
         except BaseException:
@@ -487,10 +555,7 @@ def build_router(dev_login: bool) -> APIRouter:
         if gw.settings.gateway.rate_limits_enabled:
             await _charge(request, gw, [_ip_bucket(gw, request.state.client_ip),
                                         *_upload_buckets(gw, principal.sub, body.size)], "upload")
-        try:
-            started = await gw.direct.start(principal.sub, body.file_name, body.content_type, body.size)
-        except _TRANSLATED as exc:
-            raise _translate(exc) from None
+        started = await gw.direct.start(principal.sub, body.file_name, body.content_type, body.size)
         return JSONResponse(started, status_code=201)
 
     @router.post(
@@ -502,12 +567,15 @@ def build_router(dev_login: bool) -> APIRouter:
     )
     async def complete_upload(request: Request, upload_id: PhotoId, principal: Writer) -> JSONResponse:
         gw = _gw(request)
-        if gw.settings.gateway.rate_limits_enabled:
+        limits_on = gw.settings.gateway.rate_limits_enabled
+        if limits_on:
             await _charge(request, gw, [_ip_bucket(gw, request.state.client_ip), _read_bucket(gw, principal.sub)], "read")
-        try:
-            accepted = await gw.direct.complete(principal.sub, upload_id)
-        except _TRANSLATED as exc:
-            raise _translate(exc) from None
+
+        async def settle(declared: int, real: int) -> None:
+            if limits_on:  # `start` charged the declared size: the budget pays for the real bytes
+                await gw.limiter.take([_bytes_bucket(gw, principal.sub, real - declared, force=True)])
+
+        accepted = await gw.direct.complete(principal.sub, upload_id, settle)
         return _accepted(accepted.body())
 
     @router.post(

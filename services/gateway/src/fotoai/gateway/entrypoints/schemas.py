@@ -127,10 +127,11 @@ class DirectUploadRequest(BaseModel):
 
 class DirectUploadStarted(BaseModel):
     upload_id: str
-    url: str = Field(description="presigned PUT URL; send the file with the given headers")
-    method: Literal["PUT"]
-    headers: dict[str, str]
-    expires_at: float = Field(description="Unix time after which the URL no longer works")
+    url: str = Field(description="where to POST the form: `fields` first, then the file as the last part, `file`")
+    method: Literal["POST"]
+    fields: dict[str, str] = Field(description="form fields to send as they are (the signed policy)")
+    max_bytes: int = Field(description="the store refuses a larger file (the declared size)")
+    expires_at: float = Field(description="Unix time after which the form no longer works")
 
 
 class DevTokenRequest(BaseModel):
