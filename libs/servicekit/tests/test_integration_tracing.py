@@ -40,7 +40,9 @@ async def test_span_tree_of_one_upload(stack_env):
     ingest = EventBus(settings, "ingest", provider)
     enhance = EventBus(settings, "enhance", provider)
     tagging = EventBus(settings, "tagging", provider)
-    rendition = Rendition(bucket="b", key="k", name="display", width=1, height=1, bytes=1, mime="image/jpeg")
+    # Real-looking references: every consumer refuses objects outside the event's own photo.
+    rendition = Rendition(bucket=settings.renditions_bucket, key=f"u/{photo_id}/display.jpg", name="display",
+                          width=1, height=1, bytes=1, mime="image/jpeg")
 
     async def on_uploaded(ev: PhotoUploadedV1):
         if ev.photo_id == photo_id:
@@ -49,7 +51,7 @@ async def test_span_tree_of_one_upload(stack_env):
 
     async def on_ingested_enhance(ev: PhotoIngestedV1):
         if ev.photo_id == photo_id:
-            return follow(ev, PhotoEnhancedV1, rendition=rendition.model_copy(update={"name": "enhanced"}), duration_ms=1)
+            return follow(ev, PhotoEnhancedV1, rendition=rendition.model_copy(update={"name": "enhanced", "key": f"u/{photo_id}/enhanced.jpg"}), duration_ms=1)
         return None
 
     async def on_ingested_tagging(ev: PhotoIngestedV1):
@@ -78,7 +80,8 @@ async def test_span_tree_of_one_upload(stack_env):
             trace_id = root.get_span_context().trace_id
             await gateway.publish(PhotoUploadedV1(
                 photo_id=photo_id, owner_id="u",
-                original=OriginalObject(bucket="b", key="k", size=1, sha256="0" * 64),
+                original=OriginalObject(bucket=settings.originals_bucket, key=f"u/{photo_id}/original", size=1,
+                                        sha256="0" * 64),
             ))
         await asyncio.wait_for(done.wait(), 90)
     finally:
