@@ -30,6 +30,8 @@ CONSUMES: dict[str, tuple[str, ...]] = {
     "ingest": ("photo.uploaded.v1",),
     "enhance": ("photo.ingested.v1",),
     "tagging": ("photo.ingested.v1",),
+    "people": ("photo.ingested.v1", "photo.tagged.v1", "photo.deleted.v1", "person.edited.v1"),
+    "text": ("photo.ingested.v1",),
 }
 #: The catalog projects every event topic; it also reads the dead letters it shows as failures.
 READS_EVERYTHING = ("catalog",)

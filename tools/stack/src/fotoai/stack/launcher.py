@@ -201,6 +201,9 @@ def run(cfg: StackConfig) -> int:
         svc_env.setdefault("FOTOAI_TAGGING__INFERENCE_THREADS", os.environ.get("FOTOAI_TAGGING__INFERENCE_THREADS", "1"))
         if cfg.with_web:
             svc_env.setdefault("FOTOAI_GATEWAY__CORS_ORIGINS", env["FOTOAI_WEB_URL"])
+            # The web server proxies /v1 from loopback and sends the browser's address as
+            # X-Forwarded-For: believe it from there, so each browser has its own per-IP bucket.
+            svc_env.setdefault("FOTOAI_GATEWAY__TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
         services = [
             c.service(cfg, name, {**svc_env, **kafka_principal_env(sec, name)}) for name in cfg.services
         ]
