@@ -5,7 +5,7 @@
  */
 
 import { useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type DragEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from "react";
 import useSWR, { preload } from "swr";
 import useSWRInfinite from "swr/infinite";
 import { getJson } from "@/lib/api";
@@ -27,6 +27,8 @@ import { readSession } from "@/lib/session";
 
 /** Longer searches are cut here (the gateway refuses more than 200 characters). */
 export const MAX_QUERY = 200;
+/** How long the gallery keeps polling after an accepted upload, waiting for the catalog to list it. */
+const ACCEPTED_POLL_MS = 30_000;
 
 declare global {
   interface Window {
@@ -71,6 +73,10 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
 
   const searching = filters.q !== "";
   const shortQuery = filters.q.length > 60 ? `${filters.q.slice(0, 60)}…` : filters.q;
+  // The catalog lists an upload only once it has projected the upload's event, which may be
+  // after the refetch an accepted upload triggers: keep polling for a while after each one.
+  const lastAccepted = useRef(0);
+  const recentlyAccepted = () => Date.now() - lastAccepted.current < ACCEPTED_POLL_MS;
   const list = useSWRInfinite<PhotoPage>(
     (index, previous: PhotoPage | null) => {
       if (!signedIn || searching) return null;
@@ -79,17 +85,18 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
     },
     getJson,
     {
-      refreshInterval: (pages) => pollIntervalFor(pages),
+      refreshInterval: (pages) => (recentlyAccepted() ? 2000 : pollIntervalFor(pages)),
       revalidateFirstPage: true,
       keepPreviousData: true,
       fallbackData: initialPage ? [initialPage] : undefined,
     },
   );
   const search = useSWR<SearchResult>(signedIn && searching ? searchPath(filters.q.slice(0, MAX_QUERY)) : null, getJson, {
-    refreshInterval: (result) => pollIntervalFor(result?.items),
+    refreshInterval: (result) => (recentlyAccepted() ? 2000 : pollIntervalFor(result?.items)),
   });
 
   const { queue, items: uploads } = useSharedUploadQueue(xhrTransport, () => {
+    lastAccepted.current = Date.now();
     void list.mutate();
     if (searching) void search.mutate();
   });

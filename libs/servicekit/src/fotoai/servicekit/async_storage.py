@@ -186,8 +186,12 @@ class AsyncObjectStore:
             if length is not None and length <= max_bytes:
                 return await self._put_known(bucket, key, stream, content_type, first, length)
             reader = _StreamReader(stream, first, max_bytes)
+            # One part at a time: with parallel part uploads miniopy-async reads the whole
+            # stream ahead into part tasks (its semaphore bounds the sends, not the reads), so
+            # a fast client on a slow store would put the whole body in memory.
             await self._uploader.put_object(
-                bucket, key, reader, length=-1, part_size=PART_SIZE, content_type=content_type  # type: ignore[arg-type]
+                bucket, key, reader, length=-1, part_size=PART_SIZE, content_type=content_type,  # type: ignore[arg-type]
+                num_parallel_uploads=1,
             )
             return StoredStream(reader.size, reader.digest.hexdigest())
         except BaseException as exc:
