@@ -25,6 +25,10 @@ class CatalogOptions(BaseModel):
 class CatalogSettings(ServiceSettings):
     service_name: str = "catalog"
     http_port: int = 8001
+    #: Projections fail only when PostgreSQL does (they are idempotent upserts), and a parked
+    #: event is a fact missing from the read model until a replay: wait out a database restart
+    #: (~30 s of back-off) before parking.
+    retry_attempts: int = Field(default=8, ge=1)
     database_url: str = "postgresql://postgres@127.0.0.1:15432/fotoai"
     tagging_url: str | None = None
     catalog: CatalogOptions = Field(default_factory=CatalogOptions)
