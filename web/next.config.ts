@@ -11,6 +11,8 @@ const HARDENING = [
 
 // The gateway URL is read at request time by the /api proxy, never baked into the bundle.
 const nextConfig: NextConfig = {
+  // FOTOAI_WEB_DIST lets several checkouts' builds live side by side (default .next).
+  distDir: process.env.FOTOAI_WEB_DIST || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   images: { unoptimized: true },

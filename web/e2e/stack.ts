@@ -77,7 +77,7 @@ export async function ensureWeb(): Promise<RunningWeb> {
     await waitForHttp(`${web.replace(/\/$/, "")}/signin`, 60_000);
     return { url: web.replace(/\/$/, ""), gateway, stop: async () => {} };
   }
-  if (!existsSync(join(WEB_DIR, ".next", "BUILD_ID"))) {
+  if (!existsSync(join(WEB_DIR, process.env.FOTOAI_WEB_DIST || ".next", "BUILD_ID"))) {
     throw new Error("FOTOAI_WEB_URL is not set and the web app is not built: run `npm run build` first.");
   }
   const port = await freePort();

@@ -22,7 +22,7 @@ try {
     let raw = 0;
     let gz = 0;
     for (const src of scripts) {
-      const bytes = readFileSync(join(WEB_DIR, ".next", decodeURIComponent(src.replace(/^\/_next\//, ""))));
+      const bytes = readFileSync(join(WEB_DIR, process.env.FOTOAI_WEB_DIST || ".next", decodeURIComponent(src.replace(/^\/_next\//, ""))));
       raw += bytes.length;
       gz += gzipSync(bytes, { level: 9 }).length;
     }

@@ -4,6 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
+dist="${FOTOAI_WEB_DIST:-.next}"
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "web: npm ci" >&2
@@ -11,8 +12,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 hash=$(find src public package-lock.json next.config.ts postcss.config.mjs tsconfig.json -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
-if [ ! -f .next/BUILD_ID ] || [ "$(cat .next/fotoai-source-hash 2>/dev/null)" != "$hash" ]; then
+if [ ! -f "$dist/BUILD_ID" ] || [ "$(cat "$dist/fotoai-source-hash" 2>/dev/null)" != "$hash" ]; then
   echo "web: next build" >&2
   npm run build --silent
-  echo "$hash" > .next/fotoai-source-hash
+  echo "$hash" > "$dist/fotoai-source-hash"
 fi
