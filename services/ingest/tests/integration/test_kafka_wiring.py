@@ -12,7 +12,7 @@ import pytest
 from fotoai.contracts import PhotoRejectedV1, PhotoStageFailedV1, PhotoUploadedV1
 from fotoai.ingest.config import IngestOptions
 from fotoai.ingest.entrypoints.kafka import register_handlers
-from fotoai.ingest.ports import ObjectMissing, ObjectTooBig
+from fotoai.ingest.ports import ObjectMissing, ObjectTooLarge
 from fotoai.ingest.use_cases import IngestPhoto
 from fotoai.servicekit.storage import PortStore, store_from_settings
 from PIL import Image
@@ -31,7 +31,7 @@ def jpeg() -> bytes:
 async def test_uploads_are_ingested_rejected_or_parked(stack_env) -> None:
     wiring = Wiring(stack_env, "ingest")
     store = store_from_settings(wiring.settings)
-    ingest_photo = IngestPhoto(PortStore(store, ObjectMissing, ObjectTooBig), IngestOptions(decode_workers=1))
+    ingest_photo = IngestPhoto(PortStore(store, ObjectMissing, ObjectTooLarge), IngestOptions(decode_workers=1))
     await ingest_photo.start()
 
     good_bytes = jpeg()

@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 from fotoai.contracts import PhotoUploadedV1
 from fotoai.contracts.events import OriginalObject
-from fotoai.ingest.ports import ObjectMissing, ObjectTooBig
+from fotoai.ingest.ports import ObjectMissing, ObjectTooLarge
 from fotoai.ingest.sandbox import DecodeSandbox
 
 
@@ -42,7 +42,7 @@ class MemoryStore:
             raise ObjectMissing(f"{bucket}/{key}")
         data = self.objects[(bucket, key)][0]
         if max_bytes is not None and len(data) > max_bytes:
-            raise ObjectTooBig(f"{bucket}/{key}")
+            raise ObjectTooLarge(f"{bucket}/{key}")
         return data
 
     async def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str) -> None:

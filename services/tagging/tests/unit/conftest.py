@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fotoai.tagging.ports import ObjectMissing, ObjectTooBig
+from fotoai.tagging.ports import ObjectMissing, ObjectTooLarge
 from PIL import Image
 from skimage import data as skdata
 
@@ -49,7 +49,7 @@ class MemoryStore:
         except KeyError:
             raise ObjectMissing(f"{bucket}/{key}") from None
         if max_bytes is not None and len(data) > max_bytes:
-            raise ObjectTooBig(f"{bucket}/{key} is {len(data)} bytes")
+            raise ObjectTooLarge(f"{bucket}/{key} is {len(data)} bytes")
         return data
 
 

@@ -287,7 +287,7 @@ class ObjectStore:
 class PortStore:
     """The object store as a service's port sees it: the service's own error types.
 
-    Use cases declare `ObjectMissing`/`ObjectTooBig`-style errors in their `ports.py` so they
+    Use cases declare `ObjectMissing`/`ObjectTooLarge`-style errors in their `ports.py` so they
     never import infrastructure; this adapter translates the store's errors into them.
     """
 

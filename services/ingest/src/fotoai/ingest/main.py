@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fotoai.ingest.config import IngestSettings
 from fotoai.ingest.entrypoints.kafka import register_handlers
-from fotoai.ingest.ports import ObjectMissing, ObjectTooBig
+from fotoai.ingest.ports import ObjectMissing, ObjectTooLarge
 from fotoai.ingest.use_cases import IngestPhoto
 from fotoai.servicekit.app import create_app, serve
 from fotoai.servicekit.log import configure_logging
@@ -20,7 +20,7 @@ def build_app(settings: IngestSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with ConsumerRuntime(app, settings, "ingest", settings.originals_bucket) as rt:
-            ingest_photo = IngestPhoto(PortStore(rt.store, ObjectMissing, ObjectTooBig), settings.ingest)
+            ingest_photo = IngestPhoto(PortStore(rt.store, ObjectMissing, ObjectTooLarge), settings.ingest)
             await ingest_photo.start()
             try:
                 register_handlers(rt.bus, ingest_photo)

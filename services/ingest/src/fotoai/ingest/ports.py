@@ -1,8 +1,8 @@
 """What the ingest use case needs from the outside world, as Protocols, and the errors they raise.
 
-The adapter over `servicekit.storage.ObjectStore` must translate its `ObjectNotFound` into
-`ObjectMissing` and its `ObjectTooLarge` into `ObjectTooBig`; any other storage error is transient
-and propagates to the retry policy.
+The adapter over `servicekit.storage.ObjectStore` (`PortStore`) translates its `ObjectNotFound`
+into `ObjectMissing` and its `ObjectTooLarge` into this module's `ObjectTooLarge` (the same names in
+every service's ports); any other storage error is transient and propagates to the retry policy.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ class ObjectMissing(Exception):
     """The object is not in the store (deleted, or never written)."""
 
 
-class ObjectTooBig(Exception):
+class ObjectTooLarge(Exception):
     """The object is larger than the `max_bytes` the caller allowed."""
 
 

@@ -31,7 +31,7 @@ from fotoai.ingest.domain.pipeline import PhotoJob, ProcessedPhoto, process_phot
 from fotoai.ingest.domain.places import locate
 from fotoai.ingest.domain.rejections import ImageRejected
 from fotoai.ingest.domain.renditions import Encoding, RenditionSpec
-from fotoai.ingest.ports import ObjectMissing, ObjectStore, ObjectTooBig
+from fotoai.ingest.ports import ObjectMissing, ObjectStore, ObjectTooLarge
 from fotoai.ingest.sandbox import DecodeSandbox, DecodeTimeout, WorkerCrashed
 
 DISPLAY, PREVIEW, THUMB_LARGE, THUMB_SMALL = "display", "preview", "thumb_large", "thumb_small"
@@ -114,7 +114,7 @@ class IngestPhoto:
                 RejectReason.MISSING_OBJECT,
                 f"{original.bucket}/{original.key} does not exist",
             )
-        except ObjectTooBig:
+        except ObjectTooLarge:
             return _rejected(
                 event,
                 RejectReason.TOO_LARGE,

@@ -16,7 +16,7 @@ from fotoai.tagging.config import TaggingSettings
 from fotoai.tagging.entrypoints.http import build_router
 from fotoai.tagging.entrypoints.kafka import register_handlers
 from fotoai.tagging.models.runner import load_runner
-from fotoai.tagging.ports import ObjectMissing, ObjectTooBig
+from fotoai.tagging.ports import ObjectMissing, ObjectTooLarge
 from fotoai.tagging.use_cases import EmbedQuery, TagPhoto
 
 log = get_logger("fotoai.tagging")
@@ -36,7 +36,7 @@ def build_app(settings: TaggingSettings) -> FastAPI:
             runner = await asyncio.to_thread(load_runner, settings.tagging, _observe_batch)
             try:
                 state["embed"] = EmbedQuery(runner)
-                tag_photo = TagPhoto(PortStore(rt.store, ObjectMissing, ObjectTooBig), runner, settings.tagging)
+                tag_photo = TagPhoto(PortStore(rt.store, ObjectMissing, ObjectTooLarge), runner, settings.tagging)
                 register_handlers(rt.bus, tag_photo, concurrency=max(settings.consumer_concurrency, 4),
                                   group=settings.consumer_group)
                 await rt.start()

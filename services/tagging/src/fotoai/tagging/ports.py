@@ -1,8 +1,8 @@
 """What the tagging use cases need from the outside world, as Protocols, and the port-level
 errors the adapters translate into.
 
-The object-store adapter must map `fotoai.servicekit.storage.ObjectNotFound` to
-`ObjectMissing` and `ObjectTooLarge` to `ObjectTooBig`.
+The object-store adapter (`PortStore`) maps `fotoai.servicekit.storage.ObjectNotFound` to
+`ObjectMissing` and servicekit's `ObjectTooLarge` to this module's `ObjectTooLarge`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ class ObjectMissing(Exception):
     """The object is not in the store (yet, or any more)."""
 
 
-class ObjectTooBig(Exception):
+class ObjectTooLarge(Exception):
     """The object is larger than the fetch limit."""
 
 

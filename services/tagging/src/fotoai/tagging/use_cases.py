@@ -33,7 +33,7 @@ from fotoai.tagging.domain.scene import FaceBox, orientation_tag, people_tags
 from fotoai.tagging.ports import (
     ObjectMissing,
     ObjectStore,
-    ObjectTooBig,
+    ObjectTooLarge,
     TaggingModel,
     TextEncoder,
 )
@@ -172,7 +172,7 @@ class TagPhoto:
                     rendition.bucket, rendition.key, max_bytes=self._options.max_image_bytes
                 )
             # Missing (deleted, not written yet) or absurdly large: try the next one.
-            except (ObjectMissing, ObjectTooBig):
+            except (ObjectMissing, ObjectTooLarge):
                 continue
         raise NothingToTag(
             f"none of the renditions of photo {event.photo_id} is in the store within the limit: "
