@@ -20,6 +20,10 @@ class RateLimitOptions(BaseModel):
 
     reads_per_s: float = Field(default=20.0, gt=0, description="per user, sustained")
     read_burst: int = Field(default=60, ge=1)
+    #: Commands (deletes, edits, completing a direct upload) have a budget of their own, so a
+    #: burst of them never starves the reads of the page that issued them, nor the reverse.
+    writes_per_s: float = Field(default=10.0, gt=0, description="per user, sustained")
+    write_burst: int = Field(default=100, ge=1)
     ip_per_s: float = Field(default=50.0, gt=0, description="per client IP, every route")
     ip_burst: int = Field(default=200, ge=1)
     #: Upload budgets protect the service, not punish the owner: one person imports a

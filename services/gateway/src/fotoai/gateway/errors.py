@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
+from fotoai.gateway.domain.ratelimit import Decision
+
 
 class CatalogUnavailable(RuntimeError):
     """The catalog did not answer in time or failed: 503."""
@@ -35,3 +39,15 @@ class PublishFailed(RuntimeError):
 
 class UploadTimedOut(Exception):
     """The client sent no bytes for too long, or the upload passed its deadline: 408."""
+
+
+class RateLimited(Exception):
+    """A budget (budget.py) refused the request: 429 with `Retry-After` and `RateLimit-*`."""
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(f"rate limit reached; retry in {math.ceil(decision.retry_after_s)} s")
+        self.decision = decision
+
+
+class IdempotencyConflict(Exception):
+    """A request with the same Idempotency-Key is still in progress: 409, retry shortly."""

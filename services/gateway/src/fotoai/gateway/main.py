@@ -18,6 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fotoai.gateway.adapters.catalog_http import HttpCatalog
 from fotoai.gateway.adapters.keys import JwksFileKeys, JwksUrlKeys, StaticKeys
 from fotoai.gateway.adapters.memory import MemoryRateLimiter, MemoryStore
+from fotoai.gateway.budget import Budget
 from fotoai.gateway.config import GatewaySettings
 from fotoai.gateway.domain.admission import UploadSlots
 from fotoai.gateway.domain.auth import Keyring, TokenVerifier
@@ -41,7 +42,13 @@ from fotoai.gateway.ports import (
     OriginalsStore,
     RateLimiter,
 )
-from fotoai.gateway.use_cases import DeletePhoto, DirectUploads, PhotoQueries, UploadPhoto
+from fotoai.gateway.use_cases import (
+    DeletePhoto,
+    DirectUploads,
+    Idempotent,
+    PhotoQueries,
+    UploadPhoto,
+)
 from fotoai.servicekit.app import create_app, serve
 from fotoai.servicekit.log import configure_logging, get_logger
 
@@ -128,12 +135,14 @@ async def _real_adapters(settings: GatewaySettings, given: Adapters, stack: Asyn
 def build_gateway(settings: GatewaySettings, a: Adapters) -> Gateway:
     g = settings.gateway
     assert a.store and a.bus and a.catalog and a.inspector and a.limiter and a.records and a.keys
+    budget = Budget(a.limiter, g.rate_limits, g.rate_limits_enabled, g.library.shared_per_s, g.library.shared_burst)
     return Gateway(
         settings=settings,
         verifier=TokenVerifier(settings.jwt_issuer, settings.jwt_audience, settings.jwt_leeway_s),
-        keys=a.keys, limiter=a.limiter, records=a.records,
+        keys=a.keys, limiter=a.limiter, records=a.records, budget=budget,
+        idempotent=Idempotent(a.records, g.idempotency_ttl_s),
         upload=UploadPhoto(a.store, a.bus, settings.originals_bucket, g.max_upload_bytes),
-        direct=DirectUploads(a.store, a.inspector, a.bus, a.records, settings.originals_bucket,
+        direct=DirectUploads(a.store, a.inspector, a.bus, a.records, budget, settings.originals_bucket,
                              g.max_upload_bytes, g.presign_put_ttl_s, g.direct_upload_grace_s),
         delete=DeletePhoto(a.catalog, a.bus),
         queries=PhotoQueries(a.catalog, a.store, g.presign_get_ttl_s),

@@ -5,6 +5,7 @@ Each depends on ports only; the HTTP layer authenticates, rate-limits and transl
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections import OrderedDict
@@ -15,10 +16,16 @@ from typing import Any
 
 from fotoai.contracts import OriginalObject, PhotoUploadedV1
 from fotoai.contracts.library import PhotoTrashedV1
+from fotoai.gateway.budget import Budget
 from fotoai.gateway.domain.filenames import sanitize_file_name
 from fotoai.gateway.domain.sniff import SNIFF_BYTES, servable_type, sniff
 from fotoai.gateway.domain.views import public_detail, public_page, public_summary
-from fotoai.gateway.errors import PublishFailed, UploadRefused
+from fotoai.gateway.errors import (
+    IdempotencyConflict,
+    PublishFailed,
+    StoreUnavailable,
+    UploadRefused,
+)
 from fotoai.gateway.ports import (
     Catalog,
     EventPublisher,
@@ -126,12 +133,53 @@ async def _publish_or_undo(bus: EventPublisher, event: PhotoUploadedV1, store: O
         raise PublishFailed(str(exc)) from exc
 
 
+#: How long an Idempotency-Key stays reserved by an attempt that never finishes (a crash).
+IDEMPOTENCY_PENDING_TTL_S = 600
+
+
+class Idempotent:
+    """The Idempotency-Key protocol of uploads: the first request with a key reserves it and
+    records its answer; a later one with the same key gets that answer again (`replayed`), or
+    `IdempotencyConflict` while the first is still running. A failed attempt frees the key, so
+    the client may retry with it. Keys are per owner."""
+
+    def __init__(self, records: KeyValueStore, ttl_s: int, pending_ttl_s: int = IDEMPOTENCY_PENDING_TTL_S) -> None:
+        self.records, self.ttl_s, self.pending_ttl_s = records, ttl_s, pending_ttl_s
+
+    async def __call__(
+        self, owner_id: str, key: str | None, attempt: Callable[[], Awaitable[UploadAccepted]]
+    ) -> tuple[dict[str, Any], bool]:
+        """(the answer, whether it is a replay)."""
+        if key is None:
+            return (await attempt()).body(), False
+        rkey = f"idem:{owner_id}:{key}"
+        for _ in range(2):
+            if await self.records.put_if_absent(rkey, {"state": "pending"}, self.pending_ttl_s):
+                break
+            previous = await self.records.get(rkey)
+            if previous is None:
+                continue  # expired in between: try to reserve again
+            if previous.get("state") == "done":
+                return previous["answer"], True
+            raise IdempotencyConflict("a request with this Idempotency-Key is still in progress")
+        try:
+            accepted = await attempt()
+        except BaseException:
+            with contextlib.suppress(StoreUnavailable):
+                await self.records.delete(rkey)  # a failed attempt may be retried with the same key
+            raise
+        with contextlib.suppress(StoreUnavailable):  # the upload itself succeeded: answer it
+            await self.records.put(rkey, {"state": "done", "answer": accepted.body()}, self.ttl_s)
+        return accepted.body(), False
+
+
 class DirectUploads:
     """`POST /v1/uploads` → presigned POST form → `POST /v1/uploads/{id}/complete`.
 
     The form's policy names one key under `incoming/` and at most the declared size, so the
-    store itself refuses anything larger. `complete` checks the real size and sniffs the bytes,
-    charges the byte budget by the real size, moves the object to its original key and
+    store itself refuses anything larger. `start` is charged the declared size (by the
+    caller, `Budget.upload`); `complete` checks the real size and sniffs the bytes, settles the byte budget to the
+    real size, moves the object to its original key and
     answers the same way on every later call (single use in effect: a second POST to the form
     lands in `incoming/` and is reaped). `reap` removes what was never completed, once older
     than `lifetime_s` (the form's life plus a grace period).
@@ -139,9 +187,9 @@ class DirectUploads:
 
     def __init__(
         self, store: OriginalsStore, inspector: ObjectInspector, bus: EventPublisher, records: KeyValueStore,
-        bucket: str, max_bytes: int, put_ttl_s: int, grace_s: int = 3600,
+        budget: Budget, bucket: str, max_bytes: int, put_ttl_s: int, grace_s: int = 3600,
     ) -> None:
-        self.store, self.inspector, self.bus, self.records = store, inspector, bus, records
+        self.store, self.inspector, self.bus, self.records, self.budget = store, inspector, bus, records, budget
         self.bucket, self.max_bytes, self.put_ttl_s = bucket, max_bytes, put_ttl_s
         self.lifetime_s = put_ttl_s + grace_s
 
@@ -150,6 +198,7 @@ class DirectUploads:
         return f"upload:{owner_id}:{upload_id}"
 
     async def start(self, owner_id: str, file_name: str | None, content_type: str, size: int) -> dict[str, Any]:
+        """The form to POST the file with; the caller has charged the budget (`Budget.upload`)."""
         if size > self.max_bytes:
             raise UploadRefused(413, "Payload Too Large", f"uploads are limited to {self.max_bytes} bytes")
         ctype = _clean_content_type(content_type)
@@ -168,10 +217,7 @@ class DirectUploads:
         return {"upload_id": upload_id, "url": form.url, "method": "POST", "fields": form.fields,
                 "max_bytes": size, "expires_at": expires_at}
 
-    async def complete(
-        self, owner_id: str, upload_id: str, settle: Callable[[int, int], Awaitable[None]] | None = None
-    ) -> UploadAccepted:
-        """`settle(declared, real)` corrects the byte budget `start` charged by the declared size."""
+    async def complete(self, owner_id: str, upload_id: str) -> UploadAccepted:
         rkey = self._record_key(owner_id, upload_id)
         record = await self.records.get(rkey)
         if record is None:
@@ -195,8 +241,8 @@ class DirectUploads:
             metrics.UPLOADS.labels("not_an_image").inc()
             raise await refuse(415 if size else 400, "Unsupported Media Type" if size else "Empty upload",
                                verdict.reason)
-        if settle is not None:
-            await settle(int(record["size"]), size)
+        # `start` was charged the declared size: the byte budget pays for the real bytes.
+        await self.budget.settle_bytes(owner_id, int(record["size"]), size)
         key = original_key(owner_id, upload_id)
         await self.store.copy(self.bucket, incoming, key)
         await self.store.delete(self.bucket, incoming)

@@ -8,16 +8,15 @@ as streams, never through FastAPI's body parsing, so memory stays bounded.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import unquote
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
+from fotoai.gateway.budget import Budget
 from fotoai.gateway.config import GatewaySettings
 from fotoai.gateway.domain.admission import UploadsBusy, UploadSlots
 from fotoai.gateway.domain.auth import (
@@ -33,15 +32,17 @@ from fotoai.gateway.domain.auth import (
 )
 from fotoai.gateway.domain.client_ip import Network, client_ip
 from fotoai.gateway.domain.multipart import MultipartError, MultipartStream, boundary_of, read_small
-from fotoai.gateway.domain.ratelimit import Bucket, Decision
+from fotoai.gateway.domain.ratelimit import Decision
 from fotoai.gateway.domain.views import RENDITIONS
 from fotoai.gateway.entrypoints import schemas
 from fotoai.gateway.errors import (
     CatalogNotFound,
     CatalogRejected,
     CatalogUnavailable,
+    IdempotencyConflict,
     KeysUnavailable,
     PublishFailed,
+    RateLimited,
     StoreUnavailable,
     UploadRefused,
     UploadTimedOut,
@@ -50,6 +51,7 @@ from fotoai.gateway.ports import KeySource, KeyValueStore, RateLimiter
 from fotoai.gateway.use_cases import (
     DeletePhoto,
     DirectUploads,
+    Idempotent,
     PhotoQueries,
     UploadAccepted,
     UploadPhoto,
@@ -59,9 +61,9 @@ from fotoai.servicekit.app import ProblemError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REALM = 'Bearer realm="fotoai"'
+T = TypeVar("T")
 #: multipart framing on top of the file itself, tolerated in Content-Length.
 MULTIPART_SLACK = 64 * 1024
-IDEMPOTENCY_PENDING_TTL_S = 600
 
 
 @dataclass
@@ -71,6 +73,8 @@ class Gateway:
     keys: KeySource
     limiter: RateLimiter
     records: KeyValueStore
+    budget: Budget
+    idempotent: Idempotent
     upload: UploadPhoto
     direct: DirectUploads
     delete: DeletePhoto
@@ -79,8 +83,9 @@ class Gateway:
     slots: UploadSlots
 
 
-def _gw(request: Request) -> Gateway:
+def gateway_of(request: Request) -> Gateway:
     return request.app.state.gateway
+
 
 
 #: The OpenAPI security requirement of authenticated routes; the scheme itself is declared by
@@ -142,44 +147,18 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with)
 
 
-def _ip_of(request: Request, gw: Gateway) -> str:
+def client_ip_of(request: Request) -> str:
+    """The client's address: the peer, or what a trusted proxy says it forwarded."""
     peer = request.client.host if request.client else None
-    return client_ip(peer, request.headers.get("x-forwarded-for"), gw.trusted)
+    return client_ip(peer, request.headers.get("x-forwarded-for"), gateway_of(request).trusted)
 
 
-async def _charge(request: Request, gw: Gateway, buckets: list[Bucket], scope_label: str) -> Decision:
-    decision = await gw.limiter.take(buckets)
-    request.state.ratelimit_headers = decision.headers()
-    if not decision.allowed:
-        metrics.RATE_LIMITED.labels(scope_label).inc()
-        raise ProblemError(
-            429, "Too Many Requests",
-            f"rate limit reached; retry in {math.ceil(decision.retry_after_s)} s",
-            headers=decision.headers(),
-        )
-    return decision
-
-
-def _ip_bucket(gw: Gateway, ip: str) -> Bucket:
-    rl = gw.settings.gateway.rate_limits
-    return Bucket(f"ip:{ip}", rl.ip_per_s, rl.ip_burst)
-
-
-def _read_bucket(gw: Gateway, sub: str) -> Bucket:
-    rl = gw.settings.gateway.rate_limits
-    return Bucket(f"read:{sub}", rl.reads_per_s, rl.read_burst)
-
-
-def _bytes_bucket(gw: Gateway, sub: str, n: int, force: bool = False) -> Bucket:
-    rl = gw.settings.gateway.rate_limits
-    return Bucket(f"bytes:{sub}", rl.upload_bytes_per_day / 86400, rl.upload_bytes_per_day, cost=n, force=force)
-
-
-def _upload_buckets(gw: Gateway, sub: str, declared_bytes: int | None) -> list[Bucket]:
-    """The upload count, and the byte budget when the size is known now (else at the end)."""
-    rl = gw.settings.gateway.rate_limits
-    count = Bucket(f"uploads:{sub}", rl.uploads_per_day / 86400, rl.upload_burst)
-    return [count] if declared_bytes is None else [count, _bytes_bucket(gw, sub, max(1, declared_bytes))]
+async def spend(request: Request, charge: Awaitable[Decision | None]) -> None:
+    """Await a `Budget` charge and tell the client where its budget stands (`RateLimit-*`);
+    a refusal (`RateLimited`) is answered 429 by the error translation."""
+    decision = await charge
+    if decision is not None:
+        request.state.ratelimit_headers = decision.headers()
 
 
 # ---------------------------------------------------------------- authentication
@@ -203,16 +182,15 @@ async def _verify(gw: Gateway, token: str) -> Principal:
 
 
 async def _authenticate(request: Request, gw: Gateway, scope: str) -> Principal:
-    ip = _ip_of(request, gw)
+    ip = client_ip_of(request)
     try:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthError("a bearer token is required", missing=True)
         principal = await _verify(gw, token.strip())
     except AuthError as exc:
-        if gw.settings.gateway.rate_limits_enabled:
-            # Failed attempts still spend the address's budget: no free token guessing.
-            await _charge(request, gw, [_ip_bucket(gw, ip)], "ip")
+        # Failed attempts still spend the address's budget: no free token guessing.
+        await spend(request, gw.budget.anonymous(ip))
         raise _unauthorized(exc) from None
     try:
         principal.require(scope)
@@ -226,19 +204,30 @@ async def _authenticate(request: Request, gw: Gateway, scope: str) -> Principal:
 
 
 async def reader(request: Request) -> Principal:
-    gw = _gw(request)
+    """A caller with the read scope, charged a read."""
+    gw = gateway_of(request)
     principal = await _authenticate(request, gw, READ)
-    if gw.settings.gateway.rate_limits_enabled:
-        await _charge(request, gw, [_ip_bucket(gw, request.state.client_ip), _read_bucket(gw, principal.sub)], "read")
+    await spend(request, gw.budget.read(principal.sub, request.state.client_ip))
     return principal
 
 
 async def writer(request: Request) -> Principal:
-    return await _authenticate(request, _gw(request), WRITE)
+    """A caller with the write scope, charged a command (deletes, edits, completions)."""
+    gw = gateway_of(request)
+    principal = await _authenticate(request, gw, WRITE)
+    await spend(request, gw.budget.write(principal.sub, request.state.client_ip))
+    return principal
+
+
+async def uploader(request: Request) -> Principal:
+    """A caller with the write scope; the upload routes charge the upload budget themselves
+    (they know the declared size)."""
+    return await _authenticate(request, gateway_of(request), WRITE)
 
 
 Reader = Annotated[Principal, Depends(reader)]
 Writer = Annotated[Principal, Depends(writer)]
+Uploader = Annotated[Principal, Depends(uploader)]
 PhotoId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -262,6 +251,10 @@ def _translate(exc: Exception) -> ProblemError:
         return ProblemError(503, "Record Store Unavailable", "retry shortly", headers={"Retry-After": "5"})
     if isinstance(exc, UploadTimedOut):
         return ProblemError(408, "Request Timeout", str(exc), headers={"Connection": "close"})
+    if isinstance(exc, RateLimited):
+        return ProblemError(429, "Too Many Requests", str(exc), headers=exc.decision.headers())
+    if isinstance(exc, IdempotencyConflict):
+        return ProblemError(409, "Conflict", str(exc), headers={"Retry-After": "1"})
     if isinstance(exc, UploadsBusy):
         return ProblemError(exc.status, "Too Many Uploads" if exc.status == 429 else "Server Busy", exc.detail,
                             headers={"Retry-After": str(exc.retry_after_s)})
@@ -271,7 +264,16 @@ def _translate(exc: Exception) -> ProblemError:
 #: The use cases' errors; `register_error_translation` answers each as problem+json, so routes
 #: just call their use case.
 TRANSLATED = (CatalogNotFound, CatalogRejected, CatalogUnavailable, PublishFailed, UploadRefused, MultipartError,
-              StoreUnavailable, UploadTimedOut, UploadsBusy)
+              StoreUnavailable, UploadTimedOut, UploadsBusy, RateLimited, IdempotencyConflict)
+
+
+async def or_not_found(awaitable: Awaitable[T], detail: str = "no such photo") -> T:
+    """Await a use case, answering its `CatalogNotFound` as a 404 that names what was missing;
+    its other errors are answered by the error translation."""
+    try:
+        return await awaitable
+    except CatalogNotFound:
+        raise ProblemError(404, "Not Found", detail) from None
 
 
 def register_error_translation(app: Any) -> None:
@@ -289,7 +291,7 @@ def register_error_translation(app: Any) -> None:
 _PROBLEM = {"model": schemas.Problem, "content": {"application/problem+json": {}}}
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
         400: "malformed request", 401: "missing or invalid token", 403: "missing scope",
         404: "no such photo (or not yours)", 409: "conflict", 413: "too large", 415: "not an image",
@@ -370,10 +372,8 @@ async def _answer_upload(request: Request, gw: Gateway, principal: Principal) ->
         metrics.UPLOADS.labels("too_large").inc()
         raise ProblemError(413, "Payload Too Large", f"uploads are limited to {max_bytes} bytes")
     opts = gw.settings.gateway
-    limits_on = opts.rate_limits_enabled
-    if limits_on:
-        await _charge(request, gw, [_ip_bucket(gw, request.state.client_ip),
-                                    *_upload_buckets(gw, principal.sub, declared_n or 1)], "upload")
+    # A body of unknown length is charged one byte now and settled below.
+    await spend(request, gw.budget.upload(principal.sub, request.state.client_ip, declared_n or 1))
     with gw.slots.hold(principal.sub):
         body = _idle_guarded(request.stream(), opts.upload_idle_timeout_s)
         deadline = asyncio.timeout(opts.upload_deadline_s)
@@ -393,9 +393,9 @@ async def _answer_upload(request: Request, gw: Gateway, principal: Principal) ->
         except UploadTimedOut:
             metrics.UPLOADS.labels("timed_out").inc()
             raise
-    if limits_on and declared_n is None:
+    if declared_n is None:
         # A chunked body's size is known only now: settle the byte budget (may go negative).
-        await gw.limiter.take([_bytes_bucket(gw, principal.sub, max(0, accepted.size - 1), force=True)])
+        await gw.budget.settle_bytes(principal.sub, 1, accepted.size)
     return accepted
 
 
@@ -416,7 +416,7 @@ def build_router(dev_login: bool) -> APIRouter:
     @router.get(
         "/photos", tags=["photos"], summary="List my photos, newest first",
         response_model=schemas.PhotoPage, openapi_extra=BEARER,
-        responses={200: {"description": "a page", "headers": _RATE_HEADERS}, **_errors(400, 403, 503)},
+        responses={200: {"description": "a page", "headers": _RATE_HEADERS}, **errors(400, 403, 503)},
     )
     async def list_photos(
         request: Request, principal: Reader,
@@ -431,10 +431,12 @@ def build_router(dev_login: bool) -> APIRouter:
         favorite: Annotated[bool | None, Query()] = None,
         archived: Annotated[bool | None, Query(description="true: the archive (hidden otherwise)")] = None,
         person: Annotated[str | None, Query(max_length=64, description="a person's photos (GET /v1/people)")] = None,
+        duplicate_of: Annotated[str | None, Query(max_length=64, description="the copies marked as duplicates of this photo")] = None,
     ) -> JSONResponse:
-        gw = _gw(request)
+        gw = gateway_of(request)
         params = {
             "limit": limit, "cursor": cursor, "tag": tag, "status": status, "camera": camera, "person": person,
+            "duplicate_of": duplicate_of,
             "sort": sort, "favorite": None if favorite is None else str(favorite).lower(),
             "archived": None if archived is None else str(archived).lower(),
             "taken_after": taken_after.isoformat() if taken_after else None,
@@ -445,10 +447,10 @@ def build_router(dev_login: bool) -> APIRouter:
     @router.get(
         "/photos/{photo_id}", tags=["photos"], summary="One photo in detail",
         response_model=schemas.PhotoDetail, openapi_extra=BEARER,
-        responses={200: {"description": "the photo", "headers": _RATE_HEADERS}, **_errors(403, 404, 503)},
+        responses={200: {"description": "the photo", "headers": _RATE_HEADERS}, **errors(403, 404, 503)},
     )
     async def get_photo(request: Request, photo_id: PhotoId, principal: Reader) -> JSONResponse:
-        gw = _gw(request)
+        gw = gateway_of(request)
         return JSONResponse(await gw.queries.detail(principal.sub, photo_id))
 
     @router.get(
@@ -456,14 +458,14 @@ def build_router(dev_login: bool) -> APIRouter:
         summary="The bytes of a rendition: a redirect to a short-lived presigned URL",
         response_class=RedirectResponse, openapi_extra=BEARER,
         responses={307: {"description": "redirect", "headers": {"Location": {"schema": {"type": "string"}}}},
-                   **_errors(403, 404, 503)},
+                   **errors(403, 404, 503)},
     )
     async def get_content(
         photo_id: PhotoId, request: Request, principal: Reader,
         rendition: Annotated[Literal["original", "display", "thumb_small", "thumb_large", "enhanced"], Query()] = "display",
         download: Annotated[bool, Query(description="ask the browser to save it under its file name")] = False,
     ) -> RedirectResponse:
-        gw = _gw(request)
+        gw = gateway_of(request)
         assert rendition in RENDITIONS
         url = await gw.queries.content_url(principal.sub, photo_id, rendition, download)
         ttl = gw.settings.gateway.presign_get_ttl_s
@@ -471,12 +473,10 @@ def build_router(dev_login: bool) -> APIRouter:
 
     @router.delete(
         "/photos/{photo_id}", status_code=202, tags=["photos"], summary="Move a photo to the trash",
-        response_model=schemas.DeleteAccepted, responses=_errors(403, 404, 503), openapi_extra=BEARER,
+        response_model=schemas.DeleteAccepted, responses=errors(403, 404, 503), openapi_extra=BEARER,
     )
     async def delete_photo(request: Request, photo_id: PhotoId, principal: Writer) -> JSONResponse:
-        gw = _gw(request)
-        if gw.settings.gateway.rate_limits_enabled:
-            await _charge(request, gw, [_ip_bucket(gw, request.state.client_ip), _read_bucket(gw, principal.sub)], "read")
+        gw = gateway_of(request)
         try:
             await gw.delete(principal.sub, photo_id, principal.sub)
         except TRANSLATED:
@@ -487,22 +487,22 @@ def build_router(dev_login: bool) -> APIRouter:
 
     @router.get(
         "/search", tags=["photos"], summary="Search my photos by tags, or semantically",
-        response_model=schemas.SearchResult, responses=_errors(400, 403, 503), openapi_extra=BEARER,
+        response_model=schemas.SearchResult, responses=errors(400, 403, 503), openapi_extra=BEARER,
     )
     async def search(
         request: Request, principal: Reader,
         q: Annotated[str, Query(min_length=1, max_length=200)],
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> JSONResponse:
-        gw = _gw(request)
+        gw = gateway_of(request)
         return JSONResponse(await gw.queries.search(principal.sub, q, limit))
 
     @router.get(
         "/tags", tags=["photos"], summary="My tags with their photo counts",
-        response_model=schemas.TagList, responses=_errors(403, 503), openapi_extra=BEARER,
+        response_model=schemas.TagList, responses=errors(403, 503), openapi_extra=BEARER,
     )
     async def list_tags(request: Request, principal: Reader) -> JSONResponse:
-        gw = _gw(request)
+        gw = gateway_of(request)
         return JSONResponse(await gw.queries.tags(principal.sub))
 
     @router.post(
@@ -510,51 +510,29 @@ def build_router(dev_login: bool) -> APIRouter:
         response_model=schemas.UploadAccepted,
         responses={202: {"description": "accepted; processing starts",
                          "headers": {"Location": {"schema": {"type": "string"}}, **_RATE_HEADERS}},
-                   **_errors(400, 403, 409, 413, 415, 503)},
+                   **errors(400, 403, 409, 413, 415, 503)},
         openapi_extra={**_UPLOAD_BODY, **BEARER},
     )
     async def upload_photo(
-        request: Request, principal: Writer,
+        request: Request, principal: Uploader,
         idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)] = None,
         x_file_name: Annotated[str | None, Header(alias="X-File-Name", max_length=1000,
                                                   description="file name of a raw-body upload (percent-encoded)")] = None,
     ) -> JSONResponse:
-        gw = _gw(request)
-        if idempotency_key is None:
-            return _accepted((await _answer_upload(request, gw, principal)).body())
-        rkey = f"idem:{principal.sub}:{idempotency_key}"
-        ttl = gw.settings.gateway.idempotency_ttl_s
-        for _ in range(2):
-            if await gw.records.put_if_absent(rkey, {"state": "pending"}, IDEMPOTENCY_PENDING_TTL_S):
-                break
-            previous = await gw.records.get(rkey)
-            if previous is None:
-                continue  # expired in between: try to reserve again
-            if previous.get("state") == "done":
-                return _accepted(previous["answer"], replayed=True)
-            raise ProblemError(409, "Conflict", "a request with this Idempotency-Key is still in progress",
-                               headers={"Retry-After": "1"})
-        try:
-            accepted = await _answer_upload(request, gw, principal)
-        except BaseException:
-            with contextlib.suppress(StoreUnavailable):
-                await gw.records.delete(rkey)  # a failed attempt may be retried with the same key
-            raise
-        with contextlib.suppress(StoreUnavailable):  # the upload itself succeeded: answer it
-            await gw.records.put(rkey, {"state": "done", "answer": accepted.body()}, ttl)
-        return _accepted(accepted.body())
+        gw = gateway_of(request)
+        answer, replayed = await gw.idempotent(principal.sub, idempotency_key,
+                                               lambda: _answer_upload(request, gw, principal))
+        return _accepted(answer, replayed)
 
     @router.post(
         "/uploads", status_code=201, tags=["uploads"], summary="Start a direct-to-storage upload",
-        response_model=schemas.DirectUploadStarted, responses=_errors(400, 403, 413, 415), openapi_extra=BEARER,
+        response_model=schemas.DirectUploadStarted, responses=errors(400, 403, 413, 415), openapi_extra=BEARER,
     )
     async def start_upload(
-        request: Request, body: schemas.DirectUploadRequest, principal: Writer
+        request: Request, body: schemas.DirectUploadRequest, principal: Uploader
     ) -> JSONResponse:
-        gw = _gw(request)
-        if gw.settings.gateway.rate_limits_enabled:
-            await _charge(request, gw, [_ip_bucket(gw, request.state.client_ip),
-                                        *_upload_buckets(gw, principal.sub, body.size)], "upload")
+        gw = gateway_of(request)
+        await spend(request, gw.budget.upload(principal.sub, request.state.client_ip, body.size))
         started = await gw.direct.start(principal.sub, body.file_name, body.content_type, body.size)
         return JSONResponse(started, status_code=201)
 
@@ -563,19 +541,10 @@ def build_router(dev_login: bool) -> APIRouter:
         summary="Finish a direct upload: check the object and start processing", openapi_extra=BEARER,
         response_model=schemas.UploadAccepted,
         responses={202: {"description": "accepted", "headers": {"Location": {"schema": {"type": "string"}}}},
-                   **_errors(400, 403, 404, 409, 413, 415, 503)},
+                   **errors(400, 403, 404, 409, 413, 415, 503)},
     )
     async def complete_upload(request: Request, upload_id: PhotoId, principal: Writer) -> JSONResponse:
-        gw = _gw(request)
-        limits_on = gw.settings.gateway.rate_limits_enabled
-        if limits_on:
-            await _charge(request, gw, [_ip_bucket(gw, request.state.client_ip), _read_bucket(gw, principal.sub)], "read")
-
-        async def settle(declared: int, real: int) -> None:
-            if limits_on:  # `start` charged the declared size: the budget pays for the real bytes
-                await gw.limiter.take([_bytes_bucket(gw, principal.sub, real - declared, force=True)])
-
-        accepted = await gw.direct.complete(principal.sub, upload_id, settle)
+        accepted = await gateway_of(request).direct.complete(principal.sub, upload_id)
         return _accepted(accepted.body())
 
     @router.post(
@@ -585,12 +554,11 @@ def build_router(dev_login: bool) -> APIRouter:
                    429: {**_PROBLEM, "description": "rate limited"}},
     )
     async def dev_token(request: Request, body: schemas.DevTokenRequest) -> schemas.DevToken:
-        gw = _gw(request)
+        gw = gateway_of(request)
         s = gw.settings
         if not s.dev_login_enabled or s.jwt_secret is None:
             raise ProblemError(404, "Not Found", "dev login is disabled")
-        if s.gateway.rate_limits_enabled:
-            await _charge(request, gw, [_ip_bucket(gw, _ip_of(request, gw))], "ip")
+        await spend(request, gw.budget.anonymous(client_ip_of(request)))
         ttl = s.gateway.dev_token_ttl_s
         token = mint_hs256(s.jwt_secret.get_secret_value(), body.user, f"{READ} {WRITE}",
                            s.jwt_issuer, s.jwt_audience, ttl)

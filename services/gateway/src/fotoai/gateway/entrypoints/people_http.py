@@ -10,8 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
-from fotoai.gateway.entrypoints.http import BEARER, Reader, Writer, _errors
-from fotoai.gateway.entrypoints.library_http import _call, _write
+from fotoai.gateway.entrypoints.http import BEARER, Reader, Writer, errors, or_not_found
 from fotoai.gateway.people import People
 from fotoai.servicekit.app import ProblemError
 from pydantic import BaseModel, Field
@@ -43,48 +42,46 @@ def build_people_router() -> APIRouter:
     nobody = "no such person"
 
     @router.get("/people", tags=["people"], summary="The people recognised in my photos, named first",
-                responses=_errors(403, 503), openapi_extra=BEARER)
+                responses=errors(403, 503), openapi_extra=BEARER)
     async def people(request: Request, principal: Reader, hidden: bool = False) -> dict[str, Any]:
-        return await _call(_people(request).people(principal.sub, hidden))
+        return await or_not_found(_people(request).people(principal.sub, hidden))
 
     @router.get("/people/{person_id}", tags=["people"], summary="One person",
-                responses=_errors(403, 404, 503), openapi_extra=BEARER)
+                responses=errors(403, 404, 503), openapi_extra=BEARER)
     async def person(request: Request, person_id: PersonId, principal: Reader) -> dict[str, Any]:
-        return await _call(_people(request).person(principal.sub, person_id), nobody)
+        return await or_not_found(_people(request).person(principal.sub, person_id), nobody)
 
     @router.get("/people/{person_id}/photos", tags=["people"], summary="A person's photos, newest first",
-                responses=_errors(400, 403, 404, 503), openapi_extra=BEARER)
+                responses=errors(400, 403, 404, 503), openapi_extra=BEARER)
     async def person_photos(request: Request, person_id: PersonId, principal: Reader, limit: Limit = 50,
                             cursor: Cursor = None) -> dict[str, Any]:
-        return await _call(_people(request).photos(principal.sub, person_id, limit, cursor), nobody)
+        return await or_not_found(_people(request).photos(principal.sub, person_id, limit, cursor), nobody)
 
     @router.patch("/people/{person_id}", status_code=202, tags=["people"], summary="Name or hide a person",
-                  responses=_errors(403, 404, 503), openapi_extra=BEARER)
+                  responses=errors(403, 404, 503), openapi_extra=BEARER)
     async def patch_person(request: Request, person_id: PersonId, body: PersonPatch, principal: Writer) -> JSONResponse:
-        await _write(request, principal)
         if body.name is None and body.hidden is None:
             raise ProblemError(422, "Unprocessable Content", "give `name` and/or `hidden`")
-        out = await _call(_people(request).edit(principal.sub, person_id, body.name, body.hidden), nobody)
+        out = await or_not_found(_people(request).edit(principal.sub, person_id, body.name, body.hidden), nobody)
         return JSONResponse(out, status_code=202)
 
     @router.post("/people/{person_id}/merge", status_code=202, tags=["people"],
                  summary="Merge a person into another (their faces become the other's)",
-                 responses=_errors(403, 404, 503), openapi_extra=BEARER)
+                 responses=errors(403, 404, 503), openapi_extra=BEARER)
     async def merge(request: Request, person_id: PersonId, body: MergeIn, principal: Writer) -> JSONResponse:
-        await _write(request, principal)
         if body.into == person_id:
             raise ProblemError(422, "Unprocessable Content", "a person cannot be merged into itself")
-        out = await _call(_people(request).merge(principal.sub, person_id, body.into), nobody)
+        out = await or_not_found(_people(request).merge(principal.sub, person_id, body.into), nobody)
         return JSONResponse(out, status_code=202)
 
     @router.get("/places", tags=["places"], summary="Where my photos were taken (offline reverse geocoding)",
-                responses=_errors(403, 503), openapi_extra=BEARER)
+                responses=errors(403, 503), openapi_extra=BEARER)
     async def places(request: Request, principal: Reader) -> dict[str, Any]:
-        return await _call(_people(request).places(principal.sub))
+        return await or_not_found(_people(request).places(principal.sub))
 
     @router.get("/map", tags=["places"], summary="Map markers of my photos with a GPS position",
-                responses=_errors(403, 503), openapi_extra=BEARER)
+                responses=errors(403, 503), openapi_extra=BEARER)
     async def map_markers(request: Request, principal: Reader) -> dict[str, Any]:
-        return await _call(_people(request).map(principal.sub))
+        return await or_not_found(_people(request).map(principal.sub))
 
     return router
