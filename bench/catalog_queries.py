@@ -28,9 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the catalog's te
 import asyncpg
 import numpy as np
 from fotoai.catalog.adapters.migrate import asyncpg_dsn, upgrade
-from fotoai.catalog.adapters.queries import ListFilters, PgCatalogQueries
+from fotoai.catalog.adapters.queries import PgCatalogQueries
 from fotoai.catalog.adapters.store import PgCatalogStore, create_pool
 from fotoai.catalog.domain.cursor import encode_cursor
+from fotoai.catalog.domain.filters import ListFilters
 from fotoai.servicekit.testing import load_stack_env
 
 from services.catalog.tests.scenarios import CAMERAS, LABELS

@@ -11,9 +11,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fotoai.catalog.adapters.library_queries import PgLibraryQueries
 from fotoai.catalog.adapters.library_store import PgLibraryStore
-from fotoai.catalog.adapters.queries import ListFilters, PgCatalogQueries
+from fotoai.catalog.adapters.queries import PgCatalogQueries
+from fotoai.catalog.domain.filters import ListFilters
 from fotoai.catalog.library import ProjectLibrary
-from fotoai.contracts import ExifSubset, OriginalObject, PhotoIngestedV1, PhotoUploadedV1, Rendition
+from fotoai.contracts import (
+    ExifSubset,
+    OriginalObject,
+    OwnerMismatch,
+    PhotoIngestedV1,
+    PhotoUploadedV1,
+    Rendition,
+)
 from fotoai.contracts.library import (
     AlbumCreatedV1,
     AlbumDeletedV1,
@@ -132,8 +140,9 @@ async def test_albums_are_the_owners_and_links_open_only_their_album(project, li
     assert got["thumb"] is not None
     assert await lq.album(other, album, 10, None) is None
     assert [x["id"] for x in await lq.albums(owner)] == [album] and await lq.albums(other) == []
-    # Events naming the album under another owner are ignored.
-    await library(AlbumUpdatedV1(album_id=album, owner_id=other, title="Mine now"))
+    # Events naming the album under another owner are not trusted: parked, nothing changes.
+    with pytest.raises(OwnerMismatch):
+        await library(AlbumUpdatedV1(album_id=album, owner_id=other, title="Mine now"))
     await library(AlbumUpdatedV1(album_id=album, owner_id=owner, title="Trip 2024", cover_photo_id=a))
     got = await lq.album(owner, album, 10, None)
     assert got["title"] == "Trip 2024" and got["cover_photo_id"] == a

@@ -196,7 +196,7 @@ async def test_an_event_of_another_owners_photo_is_refused_and_changes_nothing(p
 
 
 def _no_filters(**kw):
-    from fotoai.catalog.adapters.queries import ListFilters
+    from fotoai.catalog.domain.filters import ListFilters
 
     return ListFilters(**kw)
 

@@ -93,7 +93,7 @@ def build_app(settings: CatalogSettings, topics: dict[str, str] | None = None) -
             buckets = Buckets(settings.originals_bucket, settings.renditions_bucket)
             project = ProjectEvents(PgCatalogStore(pool), rt.store, buckets)
             library = OneByOne((*PHOTO_LIBRARY_EVENT_TYPES, *ALBUM_EVENT_TYPES), ProjectLibrary(PgLibraryStore(pool)))
-            late_recognition.target = PgRecognitionQueries(pool, queries._summaries)  # type: ignore[assignment]
+            late_recognition.target = PgRecognitionQueries(pool)  # type: ignore[assignment]
             recognition = OneByOne(RECOGNITION_EVENT_TYPES, ProjectRecognition(pool))
             register_handlers(rt.bus, [project, library, recognition], opts.consumer_group, topics,
                               opts.batch_max_events)

@@ -8,6 +8,8 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, Protocol
 
+from fotoai.catalog.domain.filters import ListFilters
+
 
 class PhotoUnit(Protocol):
     """One photo's row, locked for the length of one event's transaction."""
@@ -63,7 +65,7 @@ class CatalogQueries(Protocol):
     """What the query API reads (the HTTP entry point is bound to this port, not the adapter)."""
 
     async def list_photos(
-        self, owner_id: str, limit: int, cursor: str | None, filters: Any
+        self, owner_id: str, limit: int, cursor: str | None, filters: ListFilters
     ) -> tuple[list[dict[str, Any]], str | None]: ...
     async def detail(self, owner_id: str, photo_id: str) -> dict[str, Any] | None: ...
     async def object_of(self, owner_id: str, photo_id: str, rendition: str) -> dict[str, Any] | None: ...

@@ -2,7 +2,7 @@
 albums (owner only), albums shared by link (by token hash, only that album's photos), the
 SHA-256 lookup bulk imports skip duplicates with, and the trash entries past retention.
 
-`visibility()` is the one definition of what a listing shows: never a photo in the trash,
+`photo_sql.visibility()` is the one definition of what a listing shows: never a photo in the trash,
 archived photos only when asked for. Every statement is parameterised and owner-scoped.
 """
 
@@ -12,32 +12,15 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
-from fotoai.catalog.adapters.queries import _NOT_HIDDEN as NOT_HIDDEN
-from fotoai.catalog.adapters.queries import _NOT_IN_TRASH as NOT_IN_TRASH
-from fotoai.catalog.adapters.queries import _STATE, _SUMMARY_COLUMNS, PgCatalogQueries
+from fotoai.catalog.adapters.photo_sql import (
+    IN_TRASH,
+    NOT_IN_TRASH,
+    SORT_KEYS,
+    SUMMARY_COLUMNS,
+    summaries,
+    visibility,
+)
 from fotoai.catalog.domain.cursor import decode_cursor, encode_cursor
-
-#: Sort keys of photo listings: upload time, or capture time falling back to upload time.
-SORT_KEYS = {"uploaded": "p.created_at", "taken": "coalesce(p.taken_at, p.created_at)"}
-
-IN_TRASH = f"EXISTS ({_STATE} AND s.trashed_at IS NOT NULL)"
-
-
-def visibility(archived: bool | None = None, favorite: bool | None = None) -> list[str]:
-    """SQL conditions on `photos p` for a listing: trash never, archive only when asked."""
-    if archived:
-        out = [f"EXISTS ({_STATE} AND s.archived AND s.trashed_at IS NULL)"]
-    else:
-        out = [NOT_HIDDEN]
-    if favorite is True:
-        out.append(f"EXISTS ({_STATE} AND s.favorite)")
-    elif favorite is False:
-        out.append(f"NOT EXISTS ({_STATE} AND s.favorite)")
-    return out
-
-
-def _summaries(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
-    return [PgCatalogQueries._summary(r, r["top_tags"], r["thumb"]) for r in rows]
 
 
 class PgLibraryQueries:
@@ -64,13 +47,13 @@ class PgLibraryQueries:
             where = [*where, f"({key}, p.id) < (${len(args) - 1}, ${len(args)})"]
         args.append(limit + 1)
         rows = await conn.fetch(
-            f"""SELECT {_SUMMARY_COLUMNS}, {key} AS sort_at FROM photos p
+            f"""SELECT {SUMMARY_COLUMNS}, {key} AS sort_at FROM photos p
                 WHERE {' AND '.join(where)} ORDER BY {key} DESC, p.id DESC LIMIT ${len(args)}""",
             *args,
         )
         page = rows[:limit]
         nxt = encode_cursor(page[-1]["sort_at"], page[-1]["id"]) if len(rows) > limit else None
-        return _summaries(page), nxt, page
+        return summaries(page), nxt, page
 
     async def trash(self, owner_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
         trashed_at = "(SELECT s.trashed_at FROM photo_states s WHERE s.photo_id = p.id AND s.owner_id = p.owner_id)"

@@ -7,57 +7,28 @@ Summaries are built with two round-trips per page (the rows, then their tags and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import asyncpg
 import numpy as np
+from fotoai.catalog.adapters.photo_sql import (
+    NOT_HIDDEN,
+    NOT_IN_TRASH,
+    SORT_KEYS,
+    SUMMARY_COLUMNS,
+    iso,
+    summaries,
+    summary,
+    visibility,
+)
 from fotoai.catalog.adapters.recognition_read import SEARCH_HITS, with_recognition
 from fotoai.catalog.domain.cursor import decode_cursor, encode_cursor
+from fotoai.catalog.domain.filters import ListFilters
 from fotoai.catalog.domain.search_terms import parse_query, word_pattern
-from fotoai.catalog.domain.status import failed_stages
 from fotoai.contracts import OBJECT_NAMES
 
-SUMMARY_TAGS = 5
-# A summary is one round-trip: the top tags and the thumbnail come from correlated subqueries
-# on the primary keys of tags and renditions, 2 index probes per row of the page.
-_SUMMARY_COLUMNS = f"""p.id, p.status, p.file_name, p.content_type, p.size, p.sha256, p.created_at,
-    p.taken_at, p.width, p.height, p.format, p.camera, p.stage_ingest, p.stage_enhance,
-    p.stage_tagging, p.duplicate_of, p.rejection_reason, p.rejection_message,
-    (SELECT coalesce(jsonb_agg(jsonb_build_object('label', t.label, 'score', t.score, 'source', t.source)
-                               ORDER BY t.score DESC, t.label), '[]'::jsonb)
-       FROM (SELECT label, source, max(score) AS score FROM tags WHERE photo_id = p.id
-             GROUP BY label, source ORDER BY max(score) DESC, label LIMIT {SUMMARY_TAGS}) t) AS top_tags,
-    (SELECT jsonb_build_object('bucket', r.bucket, 'key', r.key) FROM renditions r
-       WHERE r.photo_id = p.id AND r.name IN ('thumb_small', 'thumb_large')
-       ORDER BY r.name DESC LIMIT 1) AS thumb,
-    (SELECT jsonb_build_object('favorite', s.favorite, 'archived', s.archived)
-       FROM photo_states s WHERE s.photo_id = p.id AND s.owner_id = p.owner_id) AS flags"""
 _RENDITION_EXT = {"image/jpeg": "jpg", "image/webp": "webp", "image/png": "png", "image/avif": "avif"}
 RENDITIONS = OBJECT_NAMES
-# The library's flags (adapters/library_queries.py): the trash hides a photo everywhere, the
-# archive hides it from listings and search unless asked for.
-_STATE = "SELECT 1 FROM photo_states s WHERE s.photo_id = p.id AND s.owner_id = p.owner_id"
-_NOT_IN_TRASH = f"NOT EXISTS ({_STATE} AND s.trashed_at IS NOT NULL)"
-_NOT_HIDDEN = f"NOT EXISTS ({_STATE} AND (s.trashed_at IS NOT NULL OR s.archived))"
-
-
-@dataclass(frozen=True)
-class ListFilters:
-    tag: str | None = None
-    status: str | None = None
-    taken_after: datetime | None = None
-    taken_before: datetime | None = None
-    camera: str | None = None
-    sort: str = "uploaded"
-    favorite: bool | None = None
-    archived: bool | None = None
-    person: str | None = None
-
-
-def _iso(at: datetime | None) -> str | None:
-    return at.isoformat() if at else None
 
 
 def _latest_failures(timeline: list[asyncpg.Record], stages: list[str]) -> list[asyncpg.Record]:
@@ -72,34 +43,10 @@ class PgCatalogQueries:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
 
-    async def _summaries(self, conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
-        return [self._summary(r, r["top_tags"], r["thumb"]) for r in rows]
-
-    @staticmethod
-    def _summary(r: asyncpg.Record, tags: list[dict[str, Any]], thumb: dict[str, str] | None) -> dict[str, Any]:
-        return {
-            "id": r["id"], "status": r["status"], "file_name": r["file_name"],
-            "content_type": r["content_type"], "size": r["size"], "sha256": r["sha256"],
-            "created_at": _iso(r["created_at"]), "taken_at": _iso(r["taken_at"]),
-            "width": r["width"], "height": r["height"], "format": r["format"], "camera": r["camera"],
-            "stages": {"ingest": r["stage_ingest"], "enhance": r["stage_enhance"], "tagging": r["stage_tagging"]},
-            "failed_stages": failed_stages(
-                {"ingest": r["stage_ingest"], "enhance": r["stage_enhance"], "tagging": r["stage_tagging"]}),
-            "duplicate_of": r["duplicate_of"], "tags": tags, "thumb": thumb,
-            "favorite": bool((r["flags"] or {}).get("favorite")),
-            "archived": bool((r["flags"] or {}).get("archived")),
-            "rejection": (
-                {"reason": r["rejection_reason"], "message": r["rejection_message"]}
-                if r["rejection_reason"] else None
-            ),
-        }
-
     async def list_photos(
         self, owner_id: str, limit: int, cursor: str | None, filters: ListFilters
     ) -> tuple[list[dict[str, Any]], str | None]:
         """Newest first; raises domain.cursor.InvalidCursor for a cursor we did not issue."""
-        from fotoai.catalog.adapters.library_queries import SORT_KEYS, visibility
-
         where = ["p.owner_id = $1", "p.deleted_at IS NULL", *visibility(filters.archived, filters.favorite)]
         args: list[Any] = [owner_id]
         key = SORT_KEYS[filters.sort]
@@ -128,26 +75,26 @@ class PgCatalogQueries:
             where.append(f"p.id IN (SELECT r.photo_id FROM recognized_faces r WHERE r.owner_id = $1 "
                          f"AND {arg(filters.person)} = ANY(r.person_ids))")
         sql = (
-            f"SELECT {_SUMMARY_COLUMNS}, {key} AS sort_at FROM photos p WHERE {' AND '.join(where)} "
+            f"SELECT {SUMMARY_COLUMNS}, {key} AS sort_at FROM photos p WHERE {' AND '.join(where)} "
             f"ORDER BY {key} DESC, p.id DESC LIMIT {arg(limit + 1)}"
         )
         async with self.pool.acquire() as conn:
             rows = await conn.fetch(sql, *args)
             page = rows[:limit]
-            items = await self._summaries(conn, page)
+            items = summaries(page)
         next_cursor = encode_cursor(page[-1]["sort_at"], page[-1]["id"]) if len(rows) > limit else None
         return items, next_cursor
 
     async def detail(self, owner_id: str, photo_id: str) -> dict[str, Any] | None:
         async with self.pool.acquire() as conn:
             row = await conn.fetchrow(
-                f"SELECT p.*, {_SUMMARY_COLUMNS} FROM photos p "
-                f"WHERE p.id = $1 AND p.owner_id = $2 AND p.deleted_at IS NULL AND {_NOT_IN_TRASH}",
+                f"SELECT p.*, {SUMMARY_COLUMNS} FROM photos p "
+                f"WHERE p.id = $1 AND p.owner_id = $2 AND p.deleted_at IS NULL AND {NOT_IN_TRASH}",
                 photo_id, owner_id,
             )
             if row is None:
                 return None
-            summary = (await self._summaries(conn, [row]))[0]
+            head = summary(row)
             tags = await conn.fetch(
                 """SELECT label, source, max(score) AS score FROM tags WHERE photo_id = $1
                    GROUP BY label, source ORDER BY score DESC, label""", photo_id,
@@ -173,10 +120,10 @@ class PgCatalogQueries:
             if row["gps_lat"] is not None and row["gps_lon"] is not None else None
         )
         return await with_recognition(self.pool, owner_id, photo_id, {
-            **summary,
+            **head,
             "tags": [{"label": t["label"], "score": t["score"], "source": t["source"]} for t in tags],
             "metadata": {
-                "taken_at": _iso(row["taken_at"]), "camera_make": row["camera_make"],
+                "taken_at": iso(row["taken_at"]), "camera_make": row["camera_make"],
                 "camera_model": row["camera_model"], "lens": row["lens"],
                 "exposure_time": row["exposure_time"], "f_number": row["f_number"], "iso": row["iso"],
                 "focal_length": row["focal_length"], "gps": gps,
@@ -186,13 +133,13 @@ class PgCatalogQueries:
             "colors": (run["colors"] if run else None) or [],
             "enhancement": row["enhancement"],
             "renditions": [dict(r) for r in renditions],
-            "timeline": [{"stage": t["stage"], "event": t["event"], "at": _iso(t["at"]),
+            "timeline": [{"stage": t["stage"], "event": t["event"], "at": iso(t["at"]),
                           **({"detail": t["detail"]} if t["detail"] else {})} for t in timeline],
             # Why each failed stage gave up: the latest failure report of each (re-run with
             # `python -m fotoai.servicekit.dlq rerun --photo <id>`).
             "failures": [
-                {"stage": t["stage"], "at": _iso(t["at"]), **(t["detail"] or {})}
-                for t in _latest_failures(timeline, summary["failed_stages"])
+                {"stage": t["stage"], "at": iso(t["at"]), **(t["detail"] or {})}
+                for t in _latest_failures(timeline, head["failed_stages"])
             ],
         })
 
@@ -200,7 +147,7 @@ class PgCatalogQueries:
         async with self.pool.acquire() as conn:
             row = await conn.fetchrow(
                 f"""SELECT file_name, content_type, original_bucket, original_key FROM photos p
-                   WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL AND {_NOT_IN_TRASH}""", photo_id, owner_id,
+                   WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL AND {NOT_IN_TRASH}""", photo_id, owner_id,
             )
             if row is None:
                 return None
@@ -262,15 +209,15 @@ class PgCatalogQueries:
                     ranked AS (
                       SELECT p.id, p.created_at, count(DISTINCT h.idx) AS matched, max(h.best) AS best
                       FROM hits h JOIN photos p ON p.id = h.id
-                      WHERE p.owner_id = $1 AND p.deleted_at IS NULL AND {_NOT_HIDDEN}
+                      WHERE p.owner_id = $1 AND p.deleted_at IS NULL AND {NOT_HIDDEN}
                       GROUP BY p.id, p.created_at
                       ORDER BY matched DESC, best DESC, p.created_at DESC, p.id DESC LIMIT $6)
                     -- Summaries only for the page, not for every candidate.
-                    SELECT {_SUMMARY_COLUMNS} FROM ranked r JOIN photos p ON p.id = r.id
+                    SELECT {SUMMARY_COLUMNS} FROM ranked r JOIN photos p ON p.id = r.id
                     ORDER BY r.matched DESC, r.best DESC, r.created_at DESC, r.id DESC""",
                 owner_id, word_res, raw, labels, label_idx, limit,
             )
-            return await self._summaries(conn, rows)
+            return summaries(rows)
 
     async def semantic_search(
         self, owner_id: str, model_id: str, vector: list[float], limit: int
@@ -297,11 +244,11 @@ class PgCatalogQueries:
                           FROM embeddings e
                           WHERE e.space_id = {int(space)} AND e.owner_id = $1
                           ORDER BY e.embedding::vector({dim}) <=> $2::vector({dim}) LIMIT $3)
-                        SELECT {_SUMMARY_COLUMNS}, nn.distance FROM nn JOIN photos p ON p.id = nn.photo_id
-                        WHERE p.deleted_at IS NULL AND {_NOT_HIDDEN} ORDER BY nn.distance, p.id""",
+                        SELECT {SUMMARY_COLUMNS}, nn.distance FROM nn JOIN photos p ON p.id = nn.photo_id
+                        WHERE p.deleted_at IS NULL AND {NOT_HIDDEN} ORDER BY nn.distance, p.id""",
                     owner_id, np.asarray(vector, dtype=np.float32), limit,
                 )
-            return await self._summaries(conn, rows)
+            return summaries(rows)
 
     async def explain_semantic(self, model_id: str, dim: int) -> str:
         """The plan of a nearest-neighbour scan over one embedding space, whatever the owner.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-from fotoai.catalog.adapters.queries import _NOT_HIDDEN, _SUMMARY_COLUMNS
+from fotoai.catalog.adapters.photo_sql import NOT_HIDDEN, SUMMARY_COLUMNS, summaries
 from fotoai.catalog.domain.cursor import decode_cursor, encode_cursor
 
 _PERSON = """person_id, name, hidden, merged_into, face_count, cover,
@@ -27,12 +27,11 @@ def _person(r: asyncpg.Record) -> dict[str, Any]:
 
 
 class PgRecognitionQueries:
-    def __init__(self, pool: asyncpg.Pool, summaries: Any) -> None:
+    def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
-        self._summaries = summaries  # PgCatalogQueries._summaries: one summary shape everywhere
 
     async def people(self, owner_id: str, include_hidden: bool = False) -> list[dict[str, Any]]:
-        person = _PERSON.format(not_hidden=_NOT_HIDDEN)
+        person = _PERSON.format(not_hidden=NOT_HIDDEN)
         async with self.pool.acquire() as conn:
             rows = await conn.fetch(
                 f"""SELECT * FROM (SELECT {person} FROM persons pe
@@ -44,7 +43,7 @@ class PgRecognitionQueries:
         return [_person(r) for r in rows]
 
     async def person(self, owner_id: str, person_id: str) -> dict[str, Any] | None:
-        person = _PERSON.format(not_hidden=_NOT_HIDDEN)
+        person = _PERSON.format(not_hidden=NOT_HIDDEN)
         async with self.pool.acquire() as conn:
             row = await conn.fetchrow(
                 f"SELECT {person} FROM persons pe WHERE pe.owner_id = $1 AND pe.person_id = $2",
@@ -63,14 +62,14 @@ class PgRecognitionQueries:
             after = "AND (p.created_at, p.id) < ($4, $5)"
         async with self.pool.acquire() as conn:
             rows = await conn.fetch(
-                f"""SELECT {_SUMMARY_COLUMNS} FROM photos p JOIN recognized_faces r ON r.photo_id = p.id
+                f"""SELECT {SUMMARY_COLUMNS} FROM photos p JOIN recognized_faces r ON r.photo_id = p.id
                     WHERE p.owner_id = $1 AND $2 = ANY(r.person_ids) AND p.deleted_at IS NULL
-                      AND {_NOT_HIDDEN} {after}
+                      AND {NOT_HIDDEN} {after}
                     ORDER BY p.created_at DESC, p.id DESC LIMIT $3""",
                 *args,
             )
             page = rows[:limit]
-            items = await self._summaries(conn, page)
+            items = summaries(page)
         next_cursor = encode_cursor(page[-1]["created_at"], page[-1]["id"]) if len(rows) > limit else None
         return items, next_cursor
 
@@ -82,7 +81,7 @@ class PgRecognitionQueries:
                            (array_agg(p.id ORDER BY p.created_at DESC, p.id DESC))[1] AS cover_photo_id,
                            avg(p.gps_lat) AS lat, avg(p.gps_lon) AS lon
                     FROM photos p WHERE p.owner_id = $1 AND p.place IS NOT NULL AND p.deleted_at IS NULL
-                      AND {_NOT_HIDDEN}
+                      AND {NOT_HIDDEN}
                     GROUP BY 1, 2, 3, 4 ORDER BY count DESC, country, city""",
                 owner_id,
             )
@@ -99,7 +98,7 @@ class PgRecognitionQueries:
             rows = await conn.fetch(
                 f"""SELECT p.id, p.gps_lat AS lat, p.gps_lon AS lon FROM photos p
                     WHERE p.owner_id = $1 AND p.gps_lat IS NOT NULL AND p.gps_lon IS NOT NULL
-                      AND p.deleted_at IS NULL AND {_NOT_HIDDEN}
+                      AND p.deleted_at IS NULL AND {NOT_HIDDEN}
                     ORDER BY p.created_at DESC, p.id DESC LIMIT $2""",
                 owner_id, limit,
             )

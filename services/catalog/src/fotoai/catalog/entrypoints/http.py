@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from fotoai.catalog.adapters.queries import ListFilters
 from fotoai.catalog.domain.cursor import InvalidCursor
+from fotoai.catalog.domain.filters import ListFilters
 from fotoai.catalog.domain.status import PhotoStatus
 from fotoai.catalog.ports import CatalogQueries
 from fotoai.catalog.use_cases import SearchPhotos

@@ -1,0 +1,83 @@
+"""What every read side of the catalog shares: the summary of a photo (its SQL columns and its
+shape) and the library's visibility rules (the trash hides a photo everywhere; the archive hides
+it from listings and search unless asked for).
+
+`queries.py` (photos, search), `library_queries.py` (timeline, trash, albums, shared albums) and
+`recognition_queries.py` (people, places) all build their statements from these, so a photo
+looks the same, and is hidden the same way, in every listing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+from fotoai.catalog.domain.status import failed_stages
+
+SUMMARY_TAGS = 5
+# A summary is one round-trip: the top tags and the thumbnail come from correlated subqueries
+# on the primary keys of tags and renditions, 2 index probes per row of the page.
+SUMMARY_COLUMNS = f"""p.id, p.status, p.file_name, p.content_type, p.size, p.sha256, p.created_at,
+    p.taken_at, p.width, p.height, p.format, p.camera, p.stage_ingest, p.stage_enhance,
+    p.stage_tagging, p.duplicate_of, p.rejection_reason, p.rejection_message,
+    (SELECT coalesce(jsonb_agg(jsonb_build_object('label', t.label, 'score', t.score, 'source', t.source)
+                               ORDER BY t.score DESC, t.label), '[]'::jsonb)
+       FROM (SELECT label, source, max(score) AS score FROM tags WHERE photo_id = p.id
+             GROUP BY label, source ORDER BY max(score) DESC, label LIMIT {SUMMARY_TAGS}) t) AS top_tags,
+    (SELECT jsonb_build_object('bucket', r.bucket, 'key', r.key) FROM renditions r
+       WHERE r.photo_id = p.id AND r.name IN ('thumb_small', 'thumb_large')
+       ORDER BY r.name DESC LIMIT 1) AS thumb,
+    (SELECT jsonb_build_object('favorite', s.favorite, 'archived', s.archived)
+       FROM photo_states s WHERE s.photo_id = p.id AND s.owner_id = p.owner_id) AS flags"""
+
+#: Sort keys of photo listings: upload time, or capture time falling back to upload time.
+SORT_KEYS = {"uploaded": "p.created_at", "taken": "coalesce(p.taken_at, p.created_at)"}
+
+# The library's flags of `photos p` (library_store.py keeps them in photo_states).
+STATE = "SELECT 1 FROM photo_states s WHERE s.photo_id = p.id AND s.owner_id = p.owner_id"
+IN_TRASH = f"EXISTS ({STATE} AND s.trashed_at IS NOT NULL)"
+NOT_IN_TRASH = f"NOT EXISTS ({STATE} AND s.trashed_at IS NOT NULL)"
+NOT_HIDDEN = f"NOT EXISTS ({STATE} AND (s.trashed_at IS NOT NULL OR s.archived))"
+ARCHIVED = f"EXISTS ({STATE} AND s.archived AND s.trashed_at IS NULL)"
+
+
+def visibility(archived: bool | None = None, favorite: bool | None = None) -> list[str]:
+    """SQL conditions on `photos p` for a listing: trash never, archive only when asked."""
+    if archived:
+        out = [ARCHIVED]
+    else:
+        out = [NOT_HIDDEN]
+    if favorite is True:
+        out.append(f"EXISTS ({STATE} AND s.favorite)")
+    elif favorite is False:
+        out.append(f"NOT EXISTS ({STATE} AND s.favorite)")
+    return out
+
+
+def iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
+def summary(r: asyncpg.Record) -> dict[str, Any]:
+    """One photo of a listing, from a row selected with `SUMMARY_COLUMNS`."""
+    stages = {"ingest": r["stage_ingest"], "enhance": r["stage_enhance"], "tagging": r["stage_tagging"]}
+    return {
+        "id": r["id"], "status": r["status"], "file_name": r["file_name"],
+        "content_type": r["content_type"], "size": r["size"], "sha256": r["sha256"],
+        "created_at": iso(r["created_at"]), "taken_at": iso(r["taken_at"]),
+        "width": r["width"], "height": r["height"], "format": r["format"], "camera": r["camera"],
+        "stages": stages, "failed_stages": failed_stages(stages),
+        "duplicate_of": r["duplicate_of"], "tags": r["top_tags"], "thumb": r["thumb"],
+        "favorite": bool((r["flags"] or {}).get("favorite")),
+        "archived": bool((r["flags"] or {}).get("archived")),
+        "rejection": (
+            {"reason": r["rejection_reason"], "message": r["rejection_message"]}
+            if r["rejection_reason"] else None
+        ),
+    }
+
+
+def summaries(rows: Sequence[asyncpg.Record]) -> list[dict[str, Any]]:
+    return [summary(r) for r in rows]
