@@ -11,6 +11,11 @@ import { clearSession } from "@/lib/session";
 import { ThemeToggle } from "./theme-toggle";
 import { useSession } from "./use-session";
 
+function navLink(pathname: string | null, href: string): string {
+  const here = pathname?.startsWith(href);
+  return `rounded px-1 py-0.5 underline-offset-4 hover:underline ${here ? "font-semibold underline" : "text-zinc-700 dark:text-zinc-300"}`;
+}
+
 export function AppShell({
   children,
   actions,
@@ -50,6 +55,14 @@ export function AppShell({
           <Link href="/" className="text-lg font-semibold tracking-tight">
             Foto<span className="text-accent-600 dark:text-accent-300">AI</span>
           </Link>
+          <nav aria-label="Library" className="flex max-w-full items-center gap-3 overflow-x-auto text-sm">
+            <Link href="/people" className={navLink(pathname, "/people")} aria-current={pathname?.startsWith("/people") ? "page" : undefined}>
+              People
+            </Link>
+            <Link href="/places" className={navLink(pathname, "/places")} aria-current={pathname?.startsWith("/places") ? "page" : undefined}>
+              Places
+            </Link>
+          </nav>
           <div className="order-last w-full sm:order-none sm:w-auto sm:flex-1">{actions}</div>
           <div className="flex-1 sm:hidden" />
           <ThemeToggle />

@@ -1,11 +1,20 @@
 /**
  * Face boxes drawn over a photo: boxes arrive as fractions of the image (x, y, w, h), so they are
- * placed in percentages and stay right at any display size.
+ * placed in percentages and stay right at any display size. A recognised face carries its
+ * person's name (links to their photos are in the Details panel).
  */
 
 export interface FaceBox {
   box: [number, number, number, number];
   score: number;
+  /** The person face recognition put this face with, and the name the owner gave them. */
+  person_id?: string | null;
+  person_name?: string | null;
+}
+
+/** The label on a face box: the person's name, else "Face 2 · 87%". */
+export function faceLabel(face: FaceBox, index: number): string {
+  return face.person_name?.trim() || `Face ${index + 1} · ${Math.round(face.score * 100)}%`;
 }
 
 const clamp = (v: number) => Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0));
@@ -30,8 +39,11 @@ export function FaceBoxes({ faces, visible = true }: { faces: FaceBox[]; visible
           className="absolute rounded-sm border-2 border-amber-300 shadow-[0_0_0_1px_rgba(0,0,0,0.6)]"
           style={boxStyle(face.box)}
         >
-          <span className="absolute -top-5 left-0 whitespace-nowrap rounded bg-amber-300 px-1 text-xs text-zinc-900">
-            Face {i + 1} · {Math.round(face.score * 100)}%
+          <span
+            className="absolute -top-5 left-0 whitespace-nowrap rounded bg-amber-300 px-1 text-xs text-zinc-900"
+            data-testid={face.person_name ? "face-name" : undefined}
+          >
+            {faceLabel(face, i)}
           </span>
         </div>
       ))}

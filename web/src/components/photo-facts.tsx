@@ -6,6 +6,7 @@
 
 import dynamic from "next/dynamic";
 import Link from "next/link";
+import { personLabel, placeLabel, placeSearch } from "@/lib/people";
 import type { PhotoDetail, StageState } from "@/lib/photos";
 import { formatBytes, shownTags } from "@/lib/photos";
 
@@ -123,7 +124,16 @@ export function ExifPanel({ photo }: { photo: PhotoDetail }) {
           </div>
         ))}
       </dl>
+      <RecognisedPanel photo={photo} />
       <h3 className="mb-1 mt-3 text-sm font-semibold">Location</h3>
+      {placeLabel(photo.place) ? (
+        <p className="text-sm" data-testid="place">
+          <Link href={placeSearch(photo.place!)} className="underline underline-offset-2" title="Find photos taken here">
+            {placeLabel(photo.place)}
+          </Link>
+          {photo.place?.state && photo.place.city ? <span className="text-zinc-600 dark:text-zinc-400"> · {photo.place.state}</span> : null}
+        </p>
+      ) : null}
       {gps ? (
         <p className="text-sm" data-testid="gps">
           {gps.lat.toFixed(5)}, {gps.lon.toFixed(5)}
@@ -141,6 +151,43 @@ export function ExifPanel({ photo }: { photo: PhotoDetail }) {
         <p className="text-sm text-zinc-600 dark:text-zinc-400">No GPS position in this photo.</p>
       )}
     </section>
+  );
+}
+
+/** Who is in the photo (links to their photos) and the words FotoAI read in it. */
+function RecognisedPanel({ photo }: { photo: PhotoDetail }) {
+  const seen = new Set<string>();
+  const people = (photo.faces ?? []).filter((f): f is typeof f & { person_id: string } => {
+    if (!f.person_id || seen.has(f.person_id)) return false;
+    seen.add(f.person_id);
+    return true;
+  });
+  const text = photo.text?.trim();
+  return (
+    <>
+      {people.length ? (
+        <>
+          <h3 className="mb-1 mt-3 text-sm font-semibold">People</h3>
+          <ul className="flex flex-wrap gap-2 text-sm" data-testid="photo-people">
+            {people.map((f) => (
+              <li key={f.person_id}>
+                <Link href={`/people/${encodeURIComponent(f.person_id)}`} className="underline underline-offset-2">
+                  {f.person_name ? personLabel({ name: f.person_name }) : "Unnamed person"}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {text ? (
+        <>
+          <h3 className="mb-1 mt-3 text-sm font-semibold">Text in this photo</h3>
+          <p className="whitespace-pre-line break-words text-sm" data-testid="photo-text">
+            {text}
+          </p>
+        </>
+      ) : null}
+    </>
   );
 }
 

@@ -9,6 +9,8 @@ export interface CspEnv {
   FOTOAI_S3_PUBLIC_ENDPOINT?: string;
   FOTOAI_S3_ENDPOINT?: string;
   FOTOAI_OIDC_ISSUER?: string;
+  /** Map tiles, a URL template with {z}/{x}/{y}; off (no tiles, only the offline outline) when unset. */
+  FOTOAI_WEB_MAP_TILES?: string;
   NODE_ENV?: string;
 }
 
@@ -29,10 +31,19 @@ export function storageOrigins(env: CspEnv): string[] {
   return [...new Set([origin(env.FOTOAI_S3_PUBLIC_ENDPOINT), origin(env.FOTOAI_S3_ENDPOINT)].filter((o): o is string => o !== null))];
 }
 
+/** The configured tile URL template, when it is an http(s) URL with {z}, {x} and {y}; else null. */
+export function mapTilesFromEnv(env: CspEnv): string | null {
+  const template = env.FOTOAI_WEB_MAP_TILES?.trim();
+  if (!template || !/^https?:\/\//.test(template) || !["{z}", "{x}", "{y}"].every((p) => template.includes(p))) return null;
+  return origin(template.replace(/\{[a-z]\}/g, "a")) ? template : null;
+}
+
 export function contentSecurityPolicy(nonce: string, env: CspEnv): string {
   const storage = storageOrigins(env);
   // Unknown storage: images from any http(s) origin (they cannot run script) rather than none.
-  const images = storage.length ? storage.join(" ") : "https: http:";
+  const tiles = mapTilesFromEnv(env);
+  const tileOrigin = tiles ? origin(tiles.replace(/\{[a-z]\}/g, "a")) : null;
+  const images = (storage.length ? storage.join(" ") : "https: http:") + (tileOrigin && storage.length ? ` ${tileOrigin}` : "");
   const issuer = origin(env.FOTOAI_OIDC_ISSUER);
   const dev = env.NODE_ENV === "development";
   return [

@@ -64,7 +64,11 @@ export interface PhotoDetail extends PhotoSummary {
     focal_length: number | null;
     gps: { lat: number; lon: number; alt: number | null } | null;
   } | null;
-  faces: { box: [number, number, number, number]; score: number }[];
+  /** `person_id`/`person_name`: whom face recognition put the face with (the name is null for a hidden person). */
+  faces: { box: [number, number, number, number]; score: number; person_id?: string | null; person_name?: string | null }[];
+  /** Where the GPS position is (offline reverse geocoding), and the words read in the picture. */
+  place?: { city: string | null; state: string | null; country: string | null; country_code: string | null } | null;
+  text?: string | null;
   quality: { blurry?: boolean; dark?: boolean; overexposed?: boolean; low_resolution?: boolean } | null;
   colors: { hex: string; fraction: number }[];
   enhancement: {
