@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fotoai.contracts.cloudevents import CONTENT_TYPE, SPECVERSION
-from fotoai.contracts.events import EVENT_TYPES, Event
+from fotoai.contracts.events import EVENT_TYPES, Envelope
 from fotoai.contracts.topics import CONSUMER_SERVICES, all_topics, dlq_topic
 from pydantic.json_schema import models_json_schema
 
@@ -47,20 +47,19 @@ def _id(name: str) -> str:
 SHARED_SOURCE = "servicekit"
 
 
-def producers_of(cls: type[Event]) -> tuple[str, ...]:
+def producers_of(cls: type[Envelope]) -> tuple[str, ...]:
     """The services that publish `cls`, from its CloudEvents source (`/services/<name>`): the
     shared retry policy's events (`photo.stage-failed.v1`) come from every consumer."""
     source = cls.SOURCE.rstrip("/").rsplit("/", 1)[-1]
     return CONSUMER_SERVICES if source == SHARED_SOURCE else (source,)
 
 
-def _key_description(cls: type[Event]) -> str:
-    key = getattr(cls, "key", None)
-    doc = getattr(key, "__doc__", None) or "the photo id"
-    return " ".join(doc.split())
+def _key_description(cls: type[Envelope]) -> str:
+    """The envelope's key rule (`KEY`), in words: the photo id, the album id, the owner id."""
+    return f"the {cls.KEY.replace('_', ' ')}"
 
 
-def _headers(cls: type[Event]) -> dict[str, Any]:
+def _headers(cls: type[Envelope]) -> dict[str, Any]:
     return {
         "type": "object",
         "required": ["ce_specversion", "ce_id", "ce_type", "ce_source", "ce_time", "content-type"],

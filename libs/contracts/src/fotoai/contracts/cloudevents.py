@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from fotoai.contracts.events import BY_CE_TYPE, BY_TOPIC, Event
+from fotoai.contracts.events import BY_CE_TYPE, BY_TOPIC, Envelope
 
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/json"
@@ -19,7 +19,7 @@ class EnvelopeError(ValueError):
     """The message is not a valid FotoAI CloudEvent."""
 
 
-def encode(event: Event, source: str | None = None) -> tuple[bytes, dict[str, str], bytes]:
+def encode(event: Envelope, source: str | None = None) -> tuple[bytes, dict[str, str], bytes]:
     """Return (key, headers, body) for publishing `event` on its topic."""
     headers = {
         "ce_specversion": SPECVERSION,
@@ -38,7 +38,7 @@ def _text(value: str | bytes) -> str:
 
 def decode(
     headers: Mapping[str, str | bytes], body: bytes | str, topic: str | None = None
-) -> Event:
+) -> Envelope:
     """Parse a binary-mode CloudEvent. The type comes from `ce_type`, or from `topic`."""
     h = {k.lower(): _text(v) for k, v in headers.items()}
     ce_type = h.get("ce_type")

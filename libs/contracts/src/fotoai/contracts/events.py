@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,16 +32,22 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
-class Event(Frozen):
-    """Fields every event carries. `photo_id` is also the Kafka message key."""
+class Envelope(Frozen):
+    """What every event carries, whatever it is about: its topic, CloudEvents type and source,
+    id, time and owner. `KEY` names the field that is the Kafka message key, so the facts of one
+    photo (`Event`), one album (`library.AlbumEvent`) or one owner's people
+    (`recognition.PersonEvent`) stay in order on one partition."""
 
     TOPIC: ClassVar[str]
     SOURCE: ClassVar[str]
+    KEY: ClassVar[str]
 
     event_id: str = Field(default_factory=_new_id, description="unique id of this event (= ce_id)")
     occurred_at: datetime = Field(default_factory=_now, description="when the fact happened (= ce_time)")
-    photo_id: str
-    owner_id: str
+    if TYPE_CHECKING:
+        # Each envelope declares `owner_id` itself, after its own id, so the fields keep the
+        # order they always had on the wire and in the schema snapshots.
+        owner_id: str
 
     @classmethod
     def ce_type(cls) -> str:
@@ -49,8 +55,17 @@ class Event(Frozen):
 
     @property
     def key(self) -> str:
-        """The Kafka message key (album events key by their album instead)."""
-        return self.photo_id
+        """The Kafka message key: the value of the `KEY` field."""
+        return str(getattr(self, self.KEY))
+
+
+class Event(Envelope):
+    """An event about one photo (the pipeline's and the library's photo facts), keyed by it."""
+
+    KEY: ClassVar[str] = "photo_id"
+
+    photo_id: str
+    owner_id: str
 
 
 class StoredObject(Frozen):
@@ -253,7 +268,7 @@ from fotoai.contracts.recognition import (
     PHOTO_RECOGNITION_EVENT_TYPES,
 )
 
-EVENT_TYPES: tuple[type[Event], ...] = (
+EVENT_TYPES: tuple[type[Envelope], ...] = (
     PhotoUploadedV1,
     PhotoIngestedV1,
     PhotoRejectedV1,
@@ -262,16 +277,16 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     PhotoDeletedV1,
     PhotoStageFailedV1,
     *PHOTO_LIBRARY_EVENT_TYPES,
-    *ALBUM_EVENT_TYPES,  # type: ignore[arg-type]  # keyed by their album, same envelope
+    *ALBUM_EVENT_TYPES,
     *PHOTO_RECOGNITION_EVENT_TYPES,
-    *PERSON_EVENT_TYPES,  # type: ignore[arg-type]  # keyed by their owner, same envelope
+    *PERSON_EVENT_TYPES,
 )
 
-BY_TOPIC: dict[str, type[Event]] = {cls.TOPIC: cls for cls in EVENT_TYPES}
-BY_CE_TYPE: dict[str, type[Event]] = {cls.ce_type(): cls for cls in EVENT_TYPES}
+BY_TOPIC: dict[str, type[Envelope]] = {cls.TOPIC: cls for cls in EVENT_TYPES}
+BY_CE_TYPE: dict[str, type[Envelope]] = {cls.ce_type(): cls for cls in EVENT_TYPES}
 
 
-def parse_event(topic: str, body: bytes | str | dict[str, Any]) -> Event:
+def parse_event(topic: str, body: bytes | str | dict[str, Any]) -> Envelope:
     """Decode a message body of a known topic into its model."""
     cls = BY_TOPIC[topic]
     if isinstance(body, dict):
@@ -282,7 +297,7 @@ def parse_event(topic: str, body: bytes | str | dict[str, Any]) -> Event:
 _DERIVED_NS = uuid.UUID("6f1c2a5e-3d4b-4e8a-9b7c-0a1d2e3f4a5b")
 
 
-def derived_event_id(cause: Event, topic: str, *qualifiers: str) -> str:
+def derived_event_id(cause: Envelope, topic: str, *qualifiers: str) -> str:
     """The id of the event that `cause` leads to on `topic`, the same on every redelivery.
 
     Reprocessing a redelivered event therefore republishes an identical event id, which

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from fotoai.contracts.events import Event, Frozen, _new_id, _now
+from fotoai.contracts.events import Envelope, Event
 from pydantic import Field
 
 _GATEWAY = "/services/gateway"
@@ -53,24 +53,14 @@ class PhotoRestoredV1(Event):
     restored_by: str
 
 
-class AlbumEvent(Frozen):
-    """Fields every album event carries. `album_id` is also the Kafka message key."""
+class AlbumEvent(Envelope):
+    """An event about one album, keyed by it."""
 
-    TOPIC: ClassVar[str]
     SOURCE: ClassVar[str] = _GATEWAY
+    KEY: ClassVar[str] = "album_id"
 
-    event_id: str = Field(default_factory=_new_id, description="unique id of this event (= ce_id)")
-    occurred_at: datetime = Field(default_factory=_now, description="when the fact happened (= ce_time)")
     album_id: str
     owner_id: str
-
-    @classmethod
-    def ce_type(cls) -> str:
-        return f"fotoai.{cls.TOPIC}"
-
-    @property
-    def key(self) -> str:
-        return self.album_id
 
 
 class AlbumCreatedV1(AlbumEvent):

@@ -15,10 +15,9 @@ ordered, merges included. Places travel inside `photo.ingested.v1` (`Place`, in 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
-from fotoai.contracts.events import Event, Frozen, _new_id, _now
+from fotoai.contracts.events import Envelope, Event, Frozen
 from pydantic import Field
 
 
@@ -48,24 +47,13 @@ class PhotoFacesRecognizedV1(Event):
     tagging_event_id: str = Field(description="the photo.tagged.v1 whose faces these are")
 
 
-class PersonEvent(Frozen):
-    """Fields every person event carries. `owner_id` is also the Kafka message key."""
+class PersonEvent(Envelope):
+    """An event about one of an owner's people, keyed by the owner (a merge names two people)."""
 
-    TOPIC: ClassVar[str]
-    SOURCE: ClassVar[str]
+    KEY: ClassVar[str] = "owner_id"
 
-    event_id: str = Field(default_factory=_new_id, description="unique id of this event (= ce_id)")
-    occurred_at: datetime = Field(default_factory=_now, description="when the fact happened (= ce_time)")
     owner_id: str
     person_id: str
-
-    @classmethod
-    def ce_type(cls) -> str:
-        return f"fotoai.{cls.TOPIC}"
-
-    @property
-    def key(self) -> str:
-        return self.owner_id
 
 
 class FaceRef(Frozen):

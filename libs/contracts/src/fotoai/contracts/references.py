@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from fotoai.contracts.events import Event, OriginalObject, StoredObject
+from fotoai.contracts.events import Envelope, Event, OriginalObject, StoredObject
 from pydantic import BaseModel
 
 
@@ -67,9 +67,9 @@ def photo_prefix(event: Event) -> str:
     return f"{event.owner_id}/{event.photo_id}/"
 
 
-def check_references(event: Event, buckets: Buckets) -> None:
+def check_references(event: Envelope, buckets: Buckets) -> None:
     """Raise ReferenceViolation unless every object `event` references is its own photo's."""
-    if not hasattr(event, "photo_id"):
+    if not isinstance(event, Event):
         # Events keyed by something else (an album, an owner's people) reference no photo objects.
         if not _safe_segment(event.owner_id):
             raise ReferenceViolation(f"{event.TOPIC} {event.event_id}: owner_id may not be empty or contain '/'")

@@ -13,16 +13,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fotoai.contracts.events import EVENT_TYPES, Event
+from fotoai.contracts.events import EVENT_TYPES, Envelope
 
 SNAPSHOT_DIR = Path(__file__).parent / "schemas"
 
 
-def schema_of(cls: type[Event]) -> dict[str, Any]:
+def schema_of(cls: type[Envelope]) -> dict[str, Any]:
     return cls.model_json_schema(mode="serialization")
 
 
-def snapshot_path(cls: type[Event]) -> Path:
+def snapshot_path(cls: type[Envelope]) -> Path:
     return SNAPSHOT_DIR / f"{cls.TOPIC}.schema.json"
 
 

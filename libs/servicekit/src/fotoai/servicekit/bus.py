@@ -26,7 +26,7 @@ import time
 import traceback
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -36,6 +36,7 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 from fotoai.contracts import (
     Buckets,
+    Envelope,
     Event,
     FailedEvent,
     PhotoStageFailedV1,
@@ -50,10 +51,10 @@ from fotoai.servicekit.log import get_logger
 from fotoai.servicekit.settings import ServiceSettings
 from opentelemetry.trace import TracerProvider
 
-E = TypeVar("E", bound=Event)
-HandlerResult = Event | Sequence[Event] | None
+E = TypeVar("E", bound=Envelope)
+HandlerResult = Envelope | Sequence[Envelope] | None
 Handler = Callable[[E], Awaitable[HandlerResult]]
-BatchHandler = Callable[[list[Event]], Awaitable[HandlerResult]]
+BatchHandler = Callable[[list[Envelope]], Awaitable[HandlerResult]]
 
 log = get_logger("fotoai.bus")
 
@@ -92,11 +93,12 @@ def _records_of(msg: KafkaMessage) -> tuple[Any, ...]:
     return raw if isinstance(raw, tuple) else (raw,)
 
 
-def _reports_stage_failure(event: Event | None, error: BaseException) -> bool:
-    """A stage failure is reported for a real event its handler gave up on; never for an
-    untrusted event (that would let a forgery mark another photo degraded) nor for a failure
-    to handle a failure report (no loop of reports about reports)."""
-    return (event is not None and not isinstance(error, UntrustedEvent)
+def _reports_stage_failure(event: Envelope | None, error: BaseException) -> TypeGuard[Event]:
+    """A stage failure is reported for a real photo event its handler gave up on; never for an
+    untrusted event (that would let a forgery mark another photo degraded), for an album's or
+    a person's event (no photo to mark), nor for a failure to handle a failure report (no loop
+    of reports about reports)."""
+    return (isinstance(event, Event) and not isinstance(error, UntrustedEvent)
             and not isinstance(event, PhotoStageFailedV1))
 
 
@@ -153,19 +155,19 @@ class EventBus:
     async def ping(self) -> bool:
         return await self.broker.ping(timeout=3.0)
 
-    async def publish(self, event: Event) -> None:
+    async def publish(self, event: Envelope) -> None:
         key, headers, body = encode(event)
         await self.broker.publish(body, topic=event.TOPIC, key=key, headers=headers)
 
     async def publish_all(self, result: HandlerResult) -> None:
         if result is None:
             return
-        for event in [result] if isinstance(result, Event) else result:
+        for event in [result] if isinstance(result, Envelope) else result:
             await self.publish(event)
 
     async def _dead_letter(
         self, record: Any, headers: dict[str, str], error: BaseException, attempts: int,
-        event: Event | None = None,
+        event: Envelope | None = None,
     ) -> None:
         topic = getattr(record, "topic", "?")
         dlq = dlq_topic(self.service)
@@ -187,7 +189,6 @@ class EventBus:
         log.error("message parked on dead-letter topic", dlq=dlq, topic=topic,
                   error=err_headers["x-fotoai-error"], attempts=attempts)
         if _reports_stage_failure(event, error):
-            assert event is not None
             failure = self.stage_failure(event, record, error, attempts)
             key, ce_headers, body = encode(failure, source=f"/services/{self.service}")
             await self._publish_until_done(body, failure.TOPIC, key, ce_headers)
@@ -223,7 +224,7 @@ class EventBus:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)
 
-    def _decode(self, record: Any, headers: dict[str, str], expected: Mapping[str, type[Event]]) -> Event:
+    def _decode(self, record: Any, headers: dict[str, str], expected: Mapping[str, type[Envelope]]) -> Envelope:
         """The record's event, of the class its topic expects, referencing only its own photo."""
         topic = getattr(record, "topic", None)
         event = decode(headers, record.value, topic=topic)
@@ -233,7 +234,7 @@ class EventBus:
         check_references(event, self.buckets)
         return event
 
-    async def _apply(self, record: Any, headers: dict[str, str], event: Event, handler: Handler[Any]) -> None:
+    async def _apply(self, record: Any, headers: dict[str, str], event: Envelope, handler: Handler[Any]) -> None:
         """The retry policy: bounded attempts with exponential back-off, then the DLQ."""
         s = self.settings
         topic = getattr(record, "topic", event.TOPIC)
@@ -258,8 +259,8 @@ class EventBus:
                 delay = min(delay * 2, s.retry_backoff_max_s)
 
     async def _admit(
-        self, record: Any, expected: Mapping[str, type[Event]]
-    ) -> tuple[dict[str, str], Event] | None:
+        self, record: Any, expected: Mapping[str, type[Envelope]]
+    ) -> tuple[dict[str, str], Envelope] | None:
         """Decode and check a record; park it when it is poison or untrusted, skip a repeat."""
         headers = _headers_of(record)
         try:
@@ -304,7 +305,7 @@ class EventBus:
 
     def subscribe_batch(
         self,
-        event_classes: Sequence[type[Event]],
+        event_classes: Sequence[type[Envelope]],
         handler: BatchHandler,
         *,
         group: str | None = None,
@@ -318,7 +319,7 @@ class EventBus:
         names = topics or {}
         expected = {names.get(cls.TOPIC, cls.TOPIC): cls for cls in event_classes}
 
-        async def one(event: Event) -> HandlerResult:
+        async def one(event: Envelope) -> HandlerResult:
             return await handler([event])
 
         async def on_batch(msg: KafkaMessage) -> None:

@@ -120,7 +120,7 @@ def build_app(settings: CatalogSettings, topics: dict[str, str] | None = None) -
                 await pool.close()
 
     app = create_app(settings.service_name, lifespan=lifespan)
-    app.include_router(build_router(late, search))  # type: ignore[arg-type]
+    app.include_router(build_router(late, search))
     app.include_router(build_library_router(late_library, late))  # type: ignore[arg-type]
     app.include_router(build_recognition_router(late_recognition))
     return app

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, Protocol
 
-from fotoai.contracts import Event
+from fotoai.contracts import Envelope
 from fotoai.gateway.domain.auth import Keyring
 from fotoai.gateway.domain.ratelimit import Bucket, Decision
 from fotoai.servicekit.async_storage import ListedObject
@@ -16,7 +16,7 @@ from fotoai.servicekit.storage import PresignedPost, StoredStream
 
 
 class EventPublisher(Protocol):
-    async def publish(self, event: Event) -> None: ...
+    async def publish(self, event: Envelope) -> None: ...
 
 
 class OriginalsStore(Protocol):

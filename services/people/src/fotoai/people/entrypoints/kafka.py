@@ -29,4 +29,4 @@ def register_handlers(bus: EventBus, people: RecognizeFaces, concurrency: int) -
     bus.subscribe(PhotoIngestedV1, on_photo_ingested)
     bus.subscribe(PhotoTaggedV1, on_photo_tagged, concurrency=concurrency)
     bus.subscribe(PhotoDeletedV1, on_photo_deleted)
-    bus.subscribe(PersonEditedV1, on_person_edited)  # type: ignore[type-var]  # keyed by owner, same envelope
+    bus.subscribe(PersonEditedV1, on_person_edited)
