@@ -90,7 +90,7 @@ class Pipeline:
     async def get_object(self, owner_id: str, photo_id: str, rendition: str) -> dict[str, Any]:
         raise CatalogNotFound(photo_id)
 
-    async def search(self, owner_id: str, q: str, limit: int) -> dict[str, Any]:
+    async def search(self, owner_id: str, q: str, limit: int, archived: bool = False) -> dict[str, Any]:
         rows = [p for p in self._mine(owner_id) if any(q in t["label"] for t in p["tags"])]
         return {"items": rows[:limit], "mode": "text"}
 

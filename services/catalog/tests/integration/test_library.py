@@ -14,6 +14,7 @@ from fotoai.catalog.adapters.library_store import PgLibraryStore
 from fotoai.catalog.adapters.queries import PgCatalogQueries
 from fotoai.catalog.domain.filters import ListFilters
 from fotoai.catalog.library import ProjectLibrary
+from fotoai.catalog.use_cases import SearchPhotos
 from fotoai.contracts import (
     ExifSubset,
     OriginalObject,
@@ -112,6 +113,18 @@ async def test_favourites_archive_and_trash(project, library, queries, lq, owner
     # A trash older than the restore, delivered late, does not win.
     await library(PhotoTrashedV1(photo_id=a, owner_id=owner, trashed_by=owner, occurred_at=T0 + timedelta(minutes=30)))
     assert await _ids(queries, owner) == [a]
+
+
+async def test_search_leaves_the_archive_out_unless_asked_for(project, library, queries, owner) -> None:  # type: ignore[no-untyped-def]
+    a = await _photo(project, owner, T0, None, b"sa")
+    b = await _photo(project, owner, T0 + timedelta(seconds=5), None, b"sb")
+    await library(PhotoUpdatedV1(photo_id=b, owner_id=owner, archived=True, updated_by=owner))
+    search = SearchPhotos(queries, None)
+    assert [i["id"] for i in (await search(owner, "jpg", 10)).items] == [a]
+    assert [i["id"] for i in (await search(owner, "jpg", 10, archived=True)).items] == [b]
+    # The trash stays out of both.
+    await library(PhotoTrashedV1(photo_id=b, owner_id=owner, trashed_by=owner, occurred_at=T0 + timedelta(hours=1)))
+    assert (await search(owner, "jpg", 10, archived=True)).items == []
 
 
 async def test_sha256_lookup_sees_the_library_and_the_trash(project, library, lq, owner) -> None:  # type: ignore[no-untyped-def]

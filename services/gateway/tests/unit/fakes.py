@@ -172,8 +172,9 @@ def fake_catalog(photos: dict[str, dict[str, Any]]) -> FastAPI:
         return {"bucket": bucket, "key": key, "mime": "image/jpeg", "file_name": p["file_name"]}
 
     @app.get("/internal/search")
-    async def search(owner_id: str, q: str, limit: int = 50) -> Any:
-        rows = [r for r in visible(owner_id) if any(q.lower() in t["label"] for t in r["tags"])]
+    async def search(owner_id: str, q: str, limit: int = 50, archived: bool = False) -> Any:
+        rows = [r for r in visible(owner_id)
+                if bool(r.get("archived")) is archived and any(q.lower() in t["label"] for t in r["tags"])]
         return {"items": [public(p) for p in rows[:limit]], "mode": "text"}
 
     @app.get("/internal/tags")

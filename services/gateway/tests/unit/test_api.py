@@ -100,6 +100,11 @@ async def test_search_and_tags(gw) -> None:  # type: ignore[no-untyped-def]
     assert {i["id"] for i in r.json()["items"]} == {"p1", "p3"}
     assert all(i["thumb_url"] for i in r.json()["items"])
     assert (await client.get("/v1/search", headers=h.auth())).status_code == 422
+    # The archive is searched only when asked for.
+    h.photos["p3"]["archived"] = True
+    assert {i["id"] for i in (await client.get("/v1/search?q=cat", headers=h.auth())).json()["items"]} == {"p1"}
+    r = await client.get("/v1/search?q=cat&archived=true", headers=h.auth())
+    assert {i["id"] for i in r.json()["items"]} == {"p3"}
     r = await client.get("/v1/tags", headers=h.auth())
     assert r.json()["items"] == [{"label": "cat", "count": 2}, {"label": "dog", "count": 1}, {"label": "sofa", "count": 1}]
 

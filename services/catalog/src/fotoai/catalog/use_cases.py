@@ -280,8 +280,9 @@ class SearchPhotos:
         self.queries = queries
         self.embedder = embedder
 
-    async def __call__(self, owner_id: str, q: str, limit: int) -> SearchResult:
-        text_task = asyncio.create_task(self.queries.text_search(owner_id, q, limit))
+    async def __call__(self, owner_id: str, q: str, limit: int, archived: bool = False) -> SearchResult:
+        """`archived`: search the archive instead of the timeline."""
+        text_task = asyncio.create_task(self.queries.text_search(owner_id, q, limit, archived=archived))
         vector = None
         if self.embedder is not None:
             try:
@@ -292,7 +293,7 @@ class SearchPhotos:
         if vector is None:
             return SearchResult(text_items, "text")
         model_id, vec = vector
-        semantic = await self.queries.semantic_search(owner_id, model_id, vec, limit)
+        semantic = await self.queries.semantic_search(owner_id, model_id, vec, limit, archived=archived)
         if semantic is None:
             return SearchResult(text_items, "text")
         if not text_items:

@@ -17,7 +17,8 @@ class LibraryOptions(BaseModel):
     shared_burst: int = Field(default=120, ge=1)
     #: Longest lifetime a share link may ask for; links without `expires_in` never expire.
     max_link_ttl_s: int = Field(default=365 * 24 * 3600, ge=60)
-    #: Where share links point (the web app's origin); empty: the API's own shared route.
+    #: The web app's origin: share links are then `<origin>/shared/<token>`, its public album
+    #: page (the launcher sets it whenever it runs the web app); empty: the API's own shared route.
     share_base_url: str = ""
     #: How long the gateway itself remembers an album it just created and a revoked link, to
     #: answer before the catalog has caught up (read-your-writes, revocation at once).

@@ -341,8 +341,8 @@ class PhotoQueries:
         return self.presigner.url(obj["bucket"], obj["key"], name, servable_type(obj.get("mime")),
                                   attachment=rendition == "original")
 
-    async def search(self, owner_id: str, q: str, limit: int) -> dict[str, Any]:
-        answer = await self.catalog.search(owner_id, q, limit)
+    async def search(self, owner_id: str, q: str, limit: int, archived: bool = False) -> dict[str, Any]:
+        answer = await self.catalog.search(owner_id, q, limit, archived)
         return {**answer, "items": [public_summary(i, self._presign) for i in answer.get("items") or []]}
 
     async def tags(self, owner_id: str) -> dict[str, Any]:

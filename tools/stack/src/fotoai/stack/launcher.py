@@ -206,6 +206,8 @@ def run(cfg: StackConfig) -> int:
             svc_env.setdefault("FOTOAI_GATEWAY__TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
         services = [
             c.service(cfg, name, {**svc_env, **kafka_principal_env(sec, name)}) for name in cfg.services
+            # Share links open the web app's public album page (/shared/<token>), not the API.
+            svc_env.setdefault("FOTOAI_GATEWAY__LIBRARY__SHARE_BASE_URL", env["FOTOAI_WEB_URL"])
         ]
         for child, _ in services:
             sup.start(child)

@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 import numpy as np
 from fotoai.catalog.adapters.photo_sql import (
+    ARCHIVED,
     NOT_HIDDEN,
     NOT_IN_TRASH,
     SORT_KEYS,
@@ -176,10 +177,11 @@ class PgCatalogQueries:
             )
         return [{"label": r["label"], "count": r["count"]} for r in rows]
 
-    async def text_search(self, owner_id: str, q: str, limit: int) -> list[dict[str, Any]]:
+    async def text_search(self, owner_id: str, q: str, limit: int, archived: bool = False) -> list[dict[str, Any]]:
         """Photos matching the words of `q` as people mean them (domain/search_terms.py: base
         forms, synonyms, categories above a label) in their tags, or as typed in their file
-        name or camera; those matching more of the query first, then by best tag score."""
+        name or camera; those matching more of the query first, then by best tag score.
+        `archived`: search the archive instead of the timeline (the trash never)."""
         terms = parse_query(q)
         if not terms:
             return []
@@ -209,7 +211,7 @@ class PgCatalogQueries:
                     ranked AS (
                       SELECT p.id, p.created_at, count(DISTINCT h.idx) AS matched, max(h.best) AS best
                       FROM hits h JOIN photos p ON p.id = h.id
-                      WHERE p.owner_id = $1 AND p.deleted_at IS NULL AND {NOT_HIDDEN}
+                      WHERE p.owner_id = $1 AND p.deleted_at IS NULL AND {ARCHIVED if archived else NOT_HIDDEN}
                       GROUP BY p.id, p.created_at
                       ORDER BY matched DESC, best DESC, p.created_at DESC, p.id DESC LIMIT $6)
                     -- Summaries only for the page, not for every candidate.
@@ -220,7 +222,7 @@ class PgCatalogQueries:
             return summaries(rows)
 
     async def semantic_search(
-        self, owner_id: str, model_id: str, vector: list[float], limit: int
+        self, owner_id: str, model_id: str, vector: list[float], limit: int, archived: bool = False
     ) -> list[dict[str, Any]] | None:
         """Nearest neighbours by cosine distance among embeddings of `model_id` with the same
         dimension, through that space's HNSW index; None when no photo has such embeddings."""
@@ -245,7 +247,8 @@ class PgCatalogQueries:
                           WHERE e.space_id = {int(space)} AND e.owner_id = $1
                           ORDER BY e.embedding::vector({dim}) <=> $2::vector({dim}) LIMIT $3)
                         SELECT {SUMMARY_COLUMNS}, nn.distance FROM nn JOIN photos p ON p.id = nn.photo_id
-                        WHERE p.deleted_at IS NULL AND {NOT_HIDDEN} ORDER BY nn.distance, p.id""",
+                        WHERE p.deleted_at IS NULL AND {ARCHIVED if archived else NOT_HIDDEN}
+                        ORDER BY nn.distance, p.id""",
                     owner_id, np.asarray(vector, dtype=np.float32), limit,
                 )
             return summaries(rows)

@@ -70,9 +70,10 @@ def build_router(queries: CatalogQueries, search: SearchPhotos) -> APIRouter:
 
     @router.get("/search")
     async def search_photos(
-        owner_id: OwnerId, q: Annotated[str, Query(min_length=1, max_length=500)], limit: Limit = 50
+        owner_id: OwnerId, q: Annotated[str, Query(min_length=1, max_length=500)], limit: Limit = 50,
+        archived: bool = False,
     ) -> dict[str, Any]:
-        result = await search(owner_id, q, limit)
+        result = await search(owner_id, q, limit, archived)
         return {"items": result.items, "mode": result.mode}
 
     @router.get("/tags")

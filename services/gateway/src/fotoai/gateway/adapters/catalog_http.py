@@ -55,8 +55,11 @@ class HttpCatalog:
     async def get_object(self, owner_id: str, photo_id: str, rendition: str) -> dict[str, Any]:
         return await self._get(f"/internal/photos/{photo_id}/objects/{rendition}", {"owner_id": owner_id})
 
-    async def search(self, owner_id: str, q: str, limit: int) -> dict[str, Any]:
-        return await self._get("/internal/search", {"owner_id": owner_id, "q": q, "limit": limit})
+    async def search(self, owner_id: str, q: str, limit: int, archived: bool = False) -> dict[str, Any]:
+        params: dict[str, Any] = {"owner_id": owner_id, "q": q, "limit": limit}
+        if archived:
+            params["archived"] = "true"
+        return await self._get("/internal/search", params)
 
     async def tags(self, owner_id: str) -> dict[str, Any]:
         return await self._get("/internal/tags", {"owner_id": owner_id})
