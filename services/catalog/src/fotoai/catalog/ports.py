@@ -34,6 +34,11 @@ class PhotoUnit(Protocol):
 class CatalogTransaction(Protocol):
     """One transaction over a batch of events; `unit` is one event of it."""
 
+    async def claim(self, events: Sequence[tuple[str, str, str, str, datetime, bool]]) -> None:
+        """Record and lock a batch at once: (event_id, photo_id, owner_id, topic, at, owner_lock)
+        of each event, in order; `unit` then finds its event already claimed."""
+        ...
+
     def unit(
         self, *, event_id: str, photo_id: str, owner_id: str, topic: str, at: datetime,
         owner_lock: bool,

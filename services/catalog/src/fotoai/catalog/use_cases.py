@@ -107,6 +107,8 @@ class ProjectEvents:
         applied: list[bool] = []
         purges: set[tuple[str, str]] = set()
         async with self.store.transaction() as tx:
+            await tx.claim([(e.event_id, e.photo_id, e.owner_id, e.TOPIC, e.occurred_at, _owner_wide(e))
+                            for e in events])
             for event in events:
                 fresh, purge = await self._project(tx, event)
                 applied.append(fresh)

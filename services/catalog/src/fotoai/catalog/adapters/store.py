@@ -1,21 +1,26 @@
 """The projections' PostgreSQL side: one transaction per batch of events over asyncpg.
 
-`PgCatalogStore.transaction()` opens one transaction for a batch; its `unit(...)` per event records the event id in `processed_events`
-(a redelivery finds it and yields None: nothing changes), takes the locks, makes sure the
-photo's row exists and hands the use case a `PgPhotoUnit` with the row locked `FOR UPDATE`.
-On exit it writes the changed columns plus the derived status and stage states, recomputes
-duplicates when asked, and commits.
+`PgCatalogStore.transaction()` opens one transaction for a batch. `claim(events)` records
+every event id in `processed_events` (a redelivery finds its id there and its `unit(...)`
+yields None: nothing changes), takes the locks and makes sure every photo's row exists, in
+three statements for the whole batch. `unit(...)` then hands the use case the photo's
+`PgPhotoUnit`, its row locked `FOR UPDATE`, shared by the photo's events of the batch. When
+the batch ends the changed columns plus the derived status and stage states are written once
+per photo, the timeline in one pipelined statement, duplicates are recomputed against the
+final rows, and the transaction commits.
 
-A batch commits once (one WAL flush for hundreds of events), which is what lets the catalog
-keep up with the topics; `PgCatalogStore.unit(...)` is the one-event batch.
+A batch commits once (one WAL flush for hundreds of events) and pays its bookkeeping once,
+which is what lets the catalog keep up with the topics; `PgCatalogStore.unit(...)` is the
+one-event batch.
 
 Locks: events that can change duplicates (uploaded, ingest outcomes, deleted) first take an
-advisory lock on the owner, then the row; events that touch one photo only take its row. Owner
-before row, always, so two transactions never wait on each other in a cycle.
+advisory lock on their owner, all owners of a batch in sorted order, then the rows, in photo
+id order. Owners before rows, always, so two transactions never wait on each other in a cycle.
 
-Hand-written SQL over asyncpg rather than the ORM: one event is a handful of statements on the
-hot path of the consumer, and asyncpg's prepared statements keep it near the raw-loop speed
-(bench/catalog_projection.py). The schema itself is the SQLModel models in schema.py.
+Hand-written SQL over asyncpg rather than the ORM: the consumer's hot path is a few
+statements per event, and asyncpg's prepared statements and pipelined `executemany` keep it
+near the raw-loop speed (bench/catalog_projection.py). The schema is the SQLModel models in
+schema.py.
 """
 
 from __future__ import annotations
@@ -72,21 +77,14 @@ ON CONFLICT (photo_id, name) DO UPDATE SET bucket = EXCLUDED.bucket, key = EXCLU
   width = EXCLUDED.width, height = EXCLUDED.height, bytes = EXCLUDED.bytes, mime = EXCLUDED.mime
 """
 
-# One round-trip: record the event id, and when asked take the owner's advisory lock (taking
-# it for a duplicate too is harmless: the transaction ends at once).
-_BEGIN_EVENT = """
-WITH fresh AS (
-    INSERT INTO processed_events (event_id, photo_id, topic) VALUES ($1, $2, $3)
-    ON CONFLICT (event_id) DO NOTHING RETURNING true AS fresh)
-SELECT (SELECT fresh FROM fresh) AS fresh,
-       CASE WHEN $4::bool THEN pg_advisory_xact_lock(hashtextextended($5, 7))::text END AS locked
-"""
-
-# One round-trip: create the row on first sight, or lock and return the existing one (the
-# no-op DO UPDATE takes the row lock that SELECT … FOR UPDATE would).
-_LOCK_PHOTO = """
+# One round-trip for every photo of a batch: create each row on first sight, or lock and
+# return the existing one (the no-op DO UPDATE takes the row lock that SELECT … FOR UPDATE
+# would), in id order so two transactions never wait on each other in a cycle.
+_LOCK_PHOTOS = """
 INSERT INTO photos (id, owner_id, created_at, uploaded, status, stage_ingest, stage_enhance, stage_tagging)
-VALUES ($1, $2, $3, false, 'processing', 'pending', 'pending', 'pending')
+SELECT p.id, p.owner_id, p.created_at, false, 'processing', 'pending', 'pending', 'pending'
+FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS p (id, owner_id, created_at)
+ORDER BY p.id
 ON CONFLICT (id) DO UPDATE SET id = photos.id
 RETURNING *
 """
@@ -105,13 +103,19 @@ async def create_pool(dsn: str, min_size: int = 1, max_size: int = 10) -> asyncp
 
 
 class PgPhotoUnit:
-    def __init__(self, conn: asyncpg.Connection, row: dict[str, Any], owner_id: str, event_id: str) -> None:
+    """One photo's locked row for a whole batch: changes collect here and are written once
+    when the batch ends (`PgTransaction.finish`)."""
+
+    def __init__(
+        self, conn: asyncpg.Connection, row: dict[str, Any], owner_id: str, event_id: str, tx: PgTransaction,
+    ) -> None:
         self.conn = conn
         self.row = row
         self.owner_id = owner_id
         self.event_id = event_id
+        self.tx = tx
         self.changes: dict[str, Any] = {}
-        self.duplicates: tuple[str | None, int | None] | None = None
+        self.duplicate_keys: list[tuple[str | None, int | None]] = []
         self.deleted = False
 
     @property
@@ -181,17 +185,14 @@ class PgPhotoUnit:
             )
 
     async def add_timeline(self, stage: str, event: str, at: datetime, detail: dict[str, Any] | None = None) -> None:
-        await self.conn.execute(
-            """INSERT INTO timeline (event_id, photo_id, stage, event, at, detail) VALUES ($1, $2, $3, $4, $5, $6)
-               ON CONFLICT (event_id) DO NOTHING""",
-            self.event_id, self.photo_id, stage, event, at, detail,
-        )
+        self.tx.timeline.append((self.event_id, self.photo_id, stage, event, at, detail))
 
     async def tombstone(self, deleted_at: datetime, deleted_by: str | None, version: str) -> None:
         pid = self.photo_id
         self.recompute_duplicates(self.row.get("sha256"), self.row.get("phash"))
         for table in ("renditions", "tags", "faces", "tagging_runs", "embeddings", "timeline"):
             await self.conn.execute(f"DELETE FROM {table} WHERE photo_id = $1", pid)
+        self.tx.timeline = [t for t in self.tx.timeline if t[1] != pid]
         self.set(**{c: None for c in _CLEARED_ON_DELETE})
         self.set(deleted_at=deleted_at, deleted_by=deleted_by, deleted_version=version,
                  created_at=deleted_at, uploaded=False, status="deleted",
@@ -199,7 +200,7 @@ class PgPhotoUnit:
         self.deleted = True
 
     def recompute_duplicates(self, sha256: str | None, phash: int | None) -> None:
-        self.duplicates = (sha256, phash)
+        self.duplicate_keys.append((sha256, phash))
 
     def _derive(self) -> None:
         if self.deleted or self.row.get("deleted_at") is not None:
@@ -213,19 +214,6 @@ class PgPhotoUnit:
             "camera": camera_label(r.get("camera_make"), r.get("camera_model")),
         }
         self.set(**{k: v for k, v in derived.items() if r.get(k) != v})
-
-    async def flush(self) -> None:
-        self._derive()
-        if self.changes:
-            cols = list(self.changes)
-            assignments = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(cols))
-            await self.conn.execute(
-                f"UPDATE photos SET {assignments} WHERE id = $1",
-                self.photo_id, *(self.changes[c] for c in cols),
-            )
-        if self.duplicates is not None:
-            sha, phash = self.duplicates
-            await self.conn.execute(_RECOMPUTE_DUPLICATES, self.owner_id, self.photo_id, sha, phash)
 
 
 async def _space_id(conn: asyncpg.Connection, model_id: str, dimension: int) -> int:
@@ -274,7 +262,9 @@ class PgCatalogStore:
     async def transaction(self) -> AsyncIterator[PgTransaction]:
         """One transaction for a batch of events: everything commits together or nothing does."""
         async with self.pool.acquire() as conn, conn.transaction():
-            yield PgTransaction(conn)
+            tx = PgTransaction(conn)
+            yield tx
+            await tx.finish()
 
     @asynccontextmanager
     async def unit(
@@ -287,25 +277,95 @@ class PgCatalogStore:
 
 
 class PgTransaction:
+    """A batch of events in one transaction, with its per-event costs paid once per batch.
+
+    `claim(events)` does in three statements what each event would otherwise do alone: take the
+    owners' advisory locks (sorted), record every event id in `processed_events` (the ones
+    already there come back as not fresh) and create or lock every photo's row (sorted by id).
+    Each photo then has ONE unit for the whole batch: its events see each other's changes in
+    memory, and at the end of the batch every changed row is written once, the timeline in
+    one pipelined statement, and duplicates are recomputed against the batch's final rows.
+    Without `claim`, `unit(...)` does the same work for one event (still deferred to the end)."""
+
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
+        self.units: dict[str, PgPhotoUnit] = {}
+        self.claimed: set[str] = set()
+        self.fresh: set[str] = set()
+        self.timeline: list[tuple] = []
+
+    async def claim(self, events: Sequence[tuple[str, str, str, str, datetime, bool]]) -> None:
+        """(event_id, photo_id, owner_id, topic, at, owner_lock) of every event of the batch."""
+        conn = self.conn
+        owners = sorted({e[2] for e in events if e[5]})
+        if owners:
+            await conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(o, 7)) FROM unnest($1::text[]) o ORDER BY o",
+                owners,
+            )
+        rows = await conn.fetch(
+            """INSERT INTO processed_events (event_id, photo_id, topic)
+               SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+               ON CONFLICT (event_id) DO NOTHING RETURNING event_id""",
+            [e[0] for e in events], [e[1] for e in events], [e[3] for e in events],
+        )
+        fresh = {r["event_id"] for r in rows}
+        self.fresh |= fresh
+        self.claimed.update(e[0] for e in events)
+        first: dict[str, tuple[str, datetime]] = {}
+        for event_id, photo_id, owner_id, _, at, _ in events:
+            if event_id in fresh and photo_id not in first and photo_id not in self.units:
+                first[photo_id] = (owner_id, at)
+        if first:
+            ids = sorted(first)
+            for rec in await conn.fetch(
+                _LOCK_PHOTOS, ids, [first[i][0] for i in ids], [first[i][1] for i in ids]
+            ):
+                self.units[rec["id"]] = PgPhotoUnit(conn, dict(rec), rec["owner_id"], "", self)
 
     @asynccontextmanager
     async def unit(
         self, *, event_id: str, photo_id: str, owner_id: str, topic: str, at: datetime, owner_lock: bool
     ) -> AsyncIterator[PgPhotoUnit | None]:
         """One event inside the transaction: None when its id was already applied."""
-        conn = self.conn
-        begin = await conn.fetchrow(_BEGIN_EVENT, event_id, photo_id, topic, owner_lock, owner_id)
-        if not begin["fresh"]:
+        if event_id not in self.claimed:
+            await self.claim([(event_id, photo_id, owner_id, topic, at, owner_lock)])
+        if event_id not in self.fresh:
             yield None
             return
-        rec = await conn.fetchrow(_LOCK_PHOTO, photo_id, owner_id, at)
-        unit = PgPhotoUnit(conn, dict(rec), owner_id, event_id)
+        self.fresh.discard(event_id)  # the same id twice in a batch: the second is a repeat
+        unit = self.units[photo_id]
+        unit.event_id = event_id
         yield unit
-        await unit.flush()
 
-
+    async def finish(self) -> None:
+        """Write what the batch changed: rows, timeline, then duplicates over the final rows."""
+        conn = self.conn
+        by_columns: dict[tuple[str, ...], list[tuple]] = {}
+        for unit in self.units.values():
+            unit._derive()
+            if unit.changes:
+                cols = tuple(unit.changes)
+                by_columns.setdefault(cols, []).append((unit.photo_id, *(unit.changes[c] for c in cols)))
+                unit.changes = {}
+        for cols, args in by_columns.items():
+            assignments = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(cols))
+            await conn.executemany(f"UPDATE photos SET {assignments} WHERE id = $1", args)
+        if self.timeline:
+            await conn.executemany(
+                """INSERT INTO timeline (event_id, photo_id, stage, event, at, detail)
+                   VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING""",
+                self.timeline,
+            )
+            self.timeline = []
+        recompute = list(dict.fromkeys(
+            (unit.owner_id, unit.photo_id, sha, phash)
+            for unit in self.units.values() for sha, phash in unit.duplicate_keys
+        ))
+        for unit in self.units.values():
+            unit.duplicate_keys = []
+        if recompute:
+            await conn.executemany(_RECOMPUTE_DUPLICATES, recompute)
 
 
 __all__ = ["PgCatalogStore", "PgPhotoUnit", "PgTransaction", "create_pool", "hnsw_index_name", "snapshot"]
