@@ -13,7 +13,7 @@ import httpx
 from dotenv import dotenv_values
 from fotoai.stack.config import StackConfig
 from fotoai.stack.launcher import run
-from fotoai.stack.processes import kill_recorded, say
+from fotoai.stack.processes import child_env, kill_recorded, say
 
 
 def _read_env(cfg: StackConfig) -> dict[str, str]:
@@ -53,6 +53,7 @@ def up(cfg: StackConfig, timeout: float) -> int:
         proc = subprocess.Popen(
             [sys.executable, "-m", "fotoai.stack", "run"],
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            env=child_env({"PYTHONDONTWRITEBYTECODE": None}),  # see components.service
         )
     say(f"starting the stack in the background (pid {proc.pid}, log {log}) …")
     deadline = time.monotonic() + timeout

@@ -22,6 +22,8 @@ from fotoai.stack.processes import Supervisor, kill_recorded, say
 
 JWT_ISSUER = "fotoai-local"
 JWT_AUDIENCE = "fotoai"
+#: Started first, alone: what a ready gateway needs (its readiness checks the catalog).
+FIRST_WAVE = ("gateway", "catalog")
 
 
 def load_or_make_secrets(cfg: StackConfig) -> dict[str, str]:
@@ -206,19 +208,27 @@ def run(cfg: StackConfig) -> int:
             svc_env.setdefault("FOTOAI_GATEWAY__TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
         services = [
             c.service(cfg, name, {**svc_env, **kafka_principal_env(sec, name)}) for name in cfg.services
-            # Share links open the web app's public album page (/shared/<token>), not the API.
-            svc_env.setdefault("FOTOAI_GATEWAY__LIBRARY__SHARE_BASE_URL", env["FOTOAI_WEB_URL"])
         ]
-        for child, _ in services:
-            sup.start(child)
 
         def service_up(child, check) -> None:
             sup.wait_ready(child, check, 420)
             timings[child.name] = time.monotonic() - t0
 
-        with ThreadPoolExecutor(max(1, len(services))) as pool:
-            for f in [pool.submit(service_up, child, check) for child, check in services]:
-                f.result()
+        # Two waves: the gateway (and the catalog its readiness and reads need) start alone,
+        # so on a small machine their imports do not share the cores with torch's and dlib's;
+        # the consumers join after. Uploads are accepted from the first wave on: Kafka queues
+        # them until the consumers are up.
+        waves = [[s for s in services if s[0].name in FIRST_WAVE],
+                 [s for s in services if s[0].name not in FIRST_WAVE]]
+        for wave in waves:
+            for child, _ in wave:
+                sup.start(child)
+            with ThreadPoolExecutor(max(1, len(wave))) as pool:
+                for f in [pool.submit(service_up, child, check) for child, check in wave]:
+                    f.result()
+            if "gateway" in timings and "gateway accepts uploads" not in timings:
+                timings["gateway accepts uploads"] = timings["gateway"]
+                say(f"gateway ready after {timings['gateway']:.1f} s: uploads are accepted; the consumers join next")
         if cfg.with_web:
             w = c.web(cfg, env)
             if w is not None:

@@ -24,12 +24,19 @@ def say(msg: str) -> None:
     print(f"[stack] {msg}", file=sys.stderr, flush=True)
 
 
+def child_env(overrides: dict[str, str | None]) -> dict[str, str]:
+    """The supervisor's environment with `overrides` applied (None removes a variable)."""
+    env = {**os.environ, **overrides}
+    return {k: v for k, v in env.items() if v is not None}
+
+
 @dataclass
 class Child:
     name: str
     argv: list[str]
     log: Path
-    env: dict[str, str] = field(default_factory=dict)
+    #: Set over the supervisor's environment; None removes a variable.
+    env: dict[str, str | None] = field(default_factory=dict)
     cwd: Path | None = None
     stop_signal: int = signal.SIGTERM
     stop_timeout: float = 20.0
@@ -49,7 +56,7 @@ class Child:
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env={**os.environ, **self.env},
+            env=child_env(self.env),
             cwd=self.cwd,
             start_new_session=True,
             user=self.user,
