@@ -56,6 +56,12 @@ RUN test -n "${PORT}" || { echo "build with --build-arg PORT=<port of ${SERVICE}
  && groupadd --system --gid 10001 fotoai \
  && useradd --system --uid 10001 --gid fotoai --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin fotoai
+# The text service reads words with Debian's Tesseract (tesseract-ocr, English data); no other
+# image carries it.
+RUN if [ "${SERVICE}" = text ]; then \
+      apt-get update && apt-get install -y --no-install-recommends tesseract-ocr \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 COPY --from=build /app/.venv /app/.venv
 # Settings default to loopback for the native launcher; in a container the probes and
 # Prometheus come from outside, so listen on every interface.

@@ -12,7 +12,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "deploy" / "compose.yaml"
-SERVICES = {"gateway": 8000, "catalog": 8001, "ingest": 8002, "enhance": 8003, "tagging": 8004}
+SERVICES = {"gateway": 8000, "catalog": 8001, "ingest": 8002, "enhance": 8003, "tagging": 8004, "people": 8005,
+            "text": 8006}
 INFRASTRUCTURE = {"kafka", "postgres", "minio", "redis"}
 
 
@@ -66,7 +67,7 @@ def test_each_service_is_built_from_its_dockerfile_and_configured(
     assert env["FOTOAI_S3_ENDPOINT"] == "http://minio:9000"
     assert env["FOTOAI_HTTP_HOST"] == "0.0.0.0", "the default 127.0.0.1 is unreachable"
     assert {"FOTOAI_S3_ACCESS_KEY", "FOTOAI_S3_SECRET_KEY", "FOTOAI_OTLP_ENDPOINT"} <= set(env)
-    assert ("FOTOAI_DATABASE_URL" in env) == (name == "catalog")
+    assert ("FOTOAI_DATABASE_URL" in env) == (name in {"catalog", "people"})
     assert ("FOTOAI_DEVICE" in env) == (name in {"enhance", "tagging"})
     depends = service["depends_on"]
     assert depends["kafka-topics"]["condition"] == "service_completed_successfully"

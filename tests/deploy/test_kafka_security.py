@@ -16,7 +16,7 @@ from fotoai.stack import kafka_acl
 
 REPO = Path(__file__).resolve().parents[2]
 OVERLAYS = ("local", "production", "gpu")
-SERVICES = ("gateway", "ingest", "enhance", "tagging", "catalog")
+SERVICES = ("gateway", "ingest", "enhance", "tagging", "catalog", "people", "text")
 
 
 def test_kafka_users_are_generated_from_the_acl_plan() -> None:

@@ -11,11 +11,14 @@ import kubernetes_validate
 import pytest
 
 OVERLAYS = ("local", "production", "gpu")
-SERVICES = {"gateway": 8000, "catalog": 8001, "ingest": 8002, "enhance": 8003, "tagging": 8004}
+SERVICES = {"gateway": 8000, "catalog": 8001, "ingest": 8002, "enhance": 8003, "tagging": 8004, "people": 8005,
+            "text": 8006}
 CONSUMERS = {
     "ingest": {"photo.uploaded.v1"},
     "enhance": {"photo.ingested.v1"},
     "tagging": {"photo.ingested.v1"},
+    "people": {"photo.ingested.v1", "photo.tagged.v1", "photo.deleted.v1", "person.edited.v1"},
+    "text": {"photo.ingested.v1"},
     "catalog": {
         "photo.uploaded.v1",
         "photo.ingested.v1",
@@ -23,6 +26,9 @@ CONSUMERS = {
         "photo.enhanced.v1",
         "photo.tagged.v1",
         "photo.deleted.v1",
+        "photo.faces-recognized.v1",
+        "photo.text-recognized.v1",
+        "person.updated.v1",
     },
 }
 CONTRACT_TOPICS = set().union(*CONSUMERS.values())
@@ -201,7 +207,7 @@ def test_network_policies_open_only_what_is_needed(
     assert None in sources("gateway"), "the public API takes traffic from anywhere"
     catalog_from = [peer for peers in sources("catalog") if peers for peer in peers]
     assert {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "gateway"}}} in catalog_from
-    for name in ("catalog", "ingest", "enhance", "tagging"):
+    for name in ("catalog", "ingest", "enhance", "tagging", "people", "text"):
         assert None not in sources(name), f"{name} must not accept traffic from everywhere"
 
 
@@ -358,7 +364,7 @@ def test_environment_references_resolve(
         assert {"FOTOAI_KAFKA_BOOTSTRAP", "FOTOAI_S3_ENDPOINT", "FOTOAI_OTLP_ENDPOINT"} <= keys
         assert "FOTOAI_HTTP_HOST" in keys, "the default 127.0.0.1 is unreachable for probes"
         assert {"FOTOAI_S3_ACCESS_KEY", "FOTOAI_S3_SECRET_KEY"} <= keys
-        assert ("FOTOAI_DATABASE_URL" in keys) == (name == "catalog"), "only catalog has SQL"
+        assert ("FOTOAI_DATABASE_URL" in keys) == (name in {"catalog", "people"}), "SQL: catalog, people (own DB)"
         assert ("FOTOAI_DEVICE" in keys) == (name in GPU_SERVICES)
     assert {
         "FOTOAI_JWT_SECRET",
