@@ -63,7 +63,7 @@ describe("gallery queries", () => {
     const params = new URL(path, "http://x").searchParams;
     expect(path.startsWith("/v1/photos?")).toBe(true);
     expect(Object.fromEntries(params)).toEqual({
-      limit: "20", cursor: "abc", tag: "cat", taken_after: "2024-01-01T00:00:00Z", taken_before: "2024-02-01T00:00:00Z",
+      limit: "20", cursor: "abc", tag: "cat", taken_after: "2024-01-01T00:00:00Z", taken_before: "2024-02-01T00:00:00Z", sort: "taken",
     });
     expect(searchPath(" red car ")).toBe("/v1/search?q=red+car&limit=100");
   });

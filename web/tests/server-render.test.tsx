@@ -20,7 +20,7 @@ describe("first page on the server", () => {
     const fetchImpl = vi.fn(async () => new Response(JSON.stringify(page), { status: 200 }));
     expect(await firstPageOnServer({ ...EMPTY_FILTERS, tag: "cat" }, "tok", "http://gw:8000/", fetchImpl as unknown as typeof fetch)).toEqual(page);
     const [url, init] = fetchImpl.mock.calls[0] as unknown as [string, RequestInit];
-    expect(url).toBe("http://gw:8000/v1/photos?limit=60&tag=cat");
+    expect(url).toBe("http://gw:8000/v1/photos?limit=60&tag=cat&sort=taken");
     expect(new Headers(init.headers).get("authorization")).toBe("Bearer tok");
   });
 

@@ -8,6 +8,7 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, type ReactNode } from "react";
 import { clearSession } from "@/lib/session";
+import { LibraryLinks } from "./library/library-links";
 import { ThemeToggle } from "./theme-toggle";
 import { useSession } from "./use-session";
 
@@ -56,6 +57,7 @@ export function AppShell({
             Foto<span className="text-accent-600 dark:text-accent-300">AI</span>
           </Link>
           <nav aria-label="Library" className="flex max-w-full items-center gap-3 overflow-x-auto text-sm">
+            <LibraryLinks pathname={pathname} />
             <Link href="/people" className={navLink(pathname, "/people")} aria-current={pathname?.startsWith("/people") ? "page" : undefined}>
               People
             </Link>

@@ -18,7 +18,9 @@ import { xhrTransport } from "@/lib/upload-transport";
 import { AppShell } from "./app-shell";
 import { BulkActions } from "./bulk-actions";
 import { FiltersForm, SearchBox } from "./filters-form";
-import { PhotoGrid } from "./photo-grid";
+import { PhotoGrid, type JumpToMonth } from "./photo-grid";
+import { TimelineScrubber } from "./library/timeline-scrubber";
+import { lastDayOf, refreshSoon } from "@/lib/library";
 import { ProblemMessage } from "./problem-message";
 import { UploadPanel, useSharedUploadQueue } from "./upload-panel";
 import { useSession } from "./use-session";
@@ -76,6 +78,7 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
   // The catalog lists an upload only once it has projected the upload's event, which may be
   // after the refetch an accepted upload triggers: keep polling for a while after each one.
   const lastAccepted = useRef(0);
+  const jumpRef = useRef<JumpToMonth | null>(null);
   const recentlyAccepted = () => Date.now() - lastAccepted.current < ACCEPTED_POLL_MS;
   const list = useSWRInfinite<PhotoPage>(
     (index, previous: PhotoPage | null) => {
@@ -246,10 +249,15 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
         </div>
       ) : (
         <section aria-label="Photos" id="photos" tabIndex={-1} className="outline-none">
-          <PhotoGrid photos={photos} hasMore={hasMore} loadingMore={loadingMore} onLoadMore={onLoadMore} selection={{ ids: selected, toggle }} />
+          {searching ? null : <TimelineScrubber jumpRef={jumpRef} onBeyond={(month) => apply({ ...filters, from: "", to: lastDayOf(month) })} />}
+          <PhotoGrid photos={photos} hasMore={hasMore} loadingMore={loadingMore} onLoadMore={onLoadMore} selection={{ ids: selected, toggle }} dated={!searching} jumpRef={jumpRef} />
           <BulkActions
             ids={selectedIds}
             onClear={clearSelection}
+            onChanged={() => {
+              clearSelection();
+              refreshSoon(() => list.mutate());
+            }}
             onDeleted={() => {
               clearSelection();
               void list.mutate();

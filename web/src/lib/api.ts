@@ -55,3 +55,13 @@ export function contentUrl(id: string, renditionName: string, download = false):
   if (download) query.set("download", "true");
   return `${API_PREFIX}/v1/photos/${encodeURIComponent(id)}/content?${query.toString()}`;
 }
+
+/** A write with an optional JSON body (PATCH, POST, DELETE): the answer's JSON, or null when it has none. */
+export async function sendJson<T = unknown>(method: string, path: string, body?: unknown): Promise<T | null> {
+  const response = await send(path, {
+    method,
+    ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return text ? (JSON.parse(text) as T) : null;
+}

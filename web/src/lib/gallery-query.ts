@@ -73,6 +73,8 @@ export function listPath(filters: GalleryFilters, cursor: string | null, limit =
   if (filters.from) params.set("taken_after", `${filters.from}T00:00:00Z`);
   if (filters.to) params.set("taken_before", `${nextDay(filters.to)}T00:00:00Z`);
   if (filters.camera) params.set("camera", filters.camera);
+  // The timeline: newest capture first (upload time for files without one).
+  params.set("sort", "taken");
   return `/v1/photos?${params.toString()}`;
 }
 

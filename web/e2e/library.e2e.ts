@@ -1,0 +1,297 @@
+/**
+ * The library in a real browser against the running stack: the timeline in capture order under
+ * month headings with a scrubber, favourites and the archive, an album built from a selection,
+ * shared by link (opened in a fresh browser without a session, then revoked), and the trash
+ * (restore, delete for good, empty). Every page is screenshotted into test-results/e2e/ and
+ * checked with axe-core, on a desktop and a 390×844 phone viewport.
+ */
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launch, screenshot, seriousViolations } from "./browser";
+import { withExifDate } from "./exif";
+import { ensureWeb, WEB_DIR, type RunningWeb } from "./stack";
+
+// Processing runs on a busy 2-core box: be patient; the catalog applies changes a moment later.
+const READY_TIMEOUT = 180_000;
+const CATCH_UP = { timeout: 60_000, interval: 500 };
+const FIXTURES = join(WEB_DIR, "e2e", "fixtures");
+const user = `Library Tester ${Date.now().toString(36)}`;
+
+let web: RunningWeb;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let albumUrl = "";
+let shareUrl = "";
+const consoleErrors: string[] = [];
+
+const card = (name: string) => page.locator('[data-testid="photo-card"]', { hasText: name });
+const cardNames = () => page.locator('[data-testid="photo-card"]').evaluateAll((els) => els.map((e) => e.textContent ?? ""));
+
+async function checkPage(p: Page, name: string, title: string | RegExp, fullPage = true) {
+  await expect.poll(() => p.title(), { message: `title of ${name}` }).toMatch(title);
+  await screenshot(p, `lib-${name}`, fullPage);
+  expect(await seriousViolations(p), `axe on ${name}`).toEqual([]);
+}
+
+/** What has the focus: its tag and text. */
+const focused = (p: Page) => p.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent?.trim() ?? ""}`);
+
+async function select(...names: string[]) {
+  for (const name of names) await page.getByRole("checkbox", { name: `Select ${name}` }).click();
+  await expect.poll(() => page.getByTestId("bulk-actions").textContent()).toContain(`${names.length} photo`);
+}
+
+async function viaApi(method: string, path: string): Promise<{ status: number; body: unknown }> {
+  return page.evaluate(
+    async ([m, p]) => {
+      const r = await fetch(`/api${p}`, { method: m, headers: { "x-fotoai-request": "1" } });
+      const text = await r.text();
+      return { status: r.status, body: text ? JSON.parse(text) : null };
+    },
+    [method, path] as const,
+  );
+}
+
+beforeAll(async () => {
+  web = await ensureWeb();
+  browser = await launch();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: web.url, reducedMotion: "reduce" });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: web.url });
+  page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) consoleErrors.push(m.text());
+  });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await web?.stop();
+});
+
+describe("the library in a browser", () => {
+  it("shows the timeline in capture order under month headings, and the scrubber jumps to a month", async () => {
+    await page.goto("/signin");
+    await page.getByLabel("User name").fill(user);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL((u) => u.pathname === "/");
+    await page.getByTestId("empty-state").waitFor();
+
+    const file = (name: string, date?: string) => {
+      const bytes = readFileSync(join(FIXTURES, name));
+      return { name, mimeType: "image/jpeg", buffer: date ? withExifDate(bytes, date) : bytes };
+    };
+    // Uploaded oldest capture last: the timeline must not follow upload order.
+    await page.getByTestId("file-input").setInputFiles([file("coffee.jpg"), file("chelsea.jpg", "2019:07:14 10:30:00"), file("astronaut.jpg", "2021:03:02 08:00:00")]);
+    for (const name of ["coffee.jpg", "chelsea.jpg", "astronaut.jpg"]) {
+      await page.locator('[data-testid="photo-card"][data-status="ready"]', { hasText: name }).waitFor({ timeout: READY_TIMEOUT });
+    }
+    await page.reload();
+    await card("chelsea.jpg").waitFor();
+    const order = (await cardNames()).map((t) => t.split(".jpg")[0]);
+    expect(order).toEqual(["coffee", "astronaut", "chelsea"]);
+    const headings = await page.getByTestId("date-heading").allTextContents();
+    expect(headings.slice(1)).toEqual(["March 2021", "July 2019"]);
+    expect(headings).toHaveLength(3);
+
+    const scrubber = page.getByRole("navigation", { name: "Jump to a month" });
+    await scrubber.getByRole("button", { name: /^July 2019, 1 photo$/ }).click();
+    await expect.poll(() => focused(page)).toBe("H2 July 2019");
+    const box = await page.locator('[data-month="2019-07"][data-testid="date-heading"]').boundingBox();
+    expect(box!.y).toBeGreaterThanOrEqual(0);
+    expect(box!.y).toBeLessThan(900);
+    await checkPage(page, "01-timeline", "Photos · FotoAI");
+  });
+
+  it("stars photos into Favourites and moves one to the Archive and back", async () => {
+    await page.goto("/");
+    await select("astronaut.jpg");
+    await page.getByTestId("bulk-actions").getByRole("button", { name: "Favourite" }).click();
+    await page.getByTestId("bulk-notice").getByText("1 photo added to favourites.").waitFor();
+    await page.getByRole("link", { name: "Favourites", exact: true }).click();
+    await page.waitForURL("**/favorites");
+    await expect.poll(() => focused(page)).toBe("H1 Favourites");
+    await expect.poll(async () => (await page.reload(), await card("astronaut.jpg").count()), CATCH_UP).toBe(1);
+    expect(await page.locator('[data-testid="photo-card"]').count()).toBe(1);
+    await checkPage(page, "02-favorites", "Favourites · FotoAI");
+
+    await page.goto("/");
+    await select("chelsea.jpg");
+    await page.getByTestId("bulk-actions").getByRole("button", { name: "Archive" }).click();
+    // Archived photos leave the timeline (without a reload) ...
+    await expect.poll(() => card("chelsea.jpg").count(), CATCH_UP).toBe(0);
+    // ... and wait in the archive.
+    await page.goto("/archive");
+    await expect.poll(async () => (await page.reload(), await card("chelsea.jpg").count()), CATCH_UP).toBe(1);
+    expect(await page.locator('[data-testid="photo-card"]').count()).toBe(1);
+    await checkPage(page, "03-archive", "Archive · FotoAI");
+    const archived = (await viaApi("GET", "/v1/search?q=chelsea&archived=true")).body as { items: { file_name: string }[] };
+    expect(archived.items.map((i) => i.file_name)).toContain("chelsea.jpg");
+    await select("chelsea.jpg");
+    await page.getByTestId("bulk-actions").getByRole("button", { name: "Unarchive" }).click();
+    await expect.poll(() => card("chelsea.jpg").count(), CATCH_UP).toBe(0);
+    await page.goto("/");
+    await expect.poll(async () => (await page.reload(), await card("chelsea.jpg").count()), CATCH_UP).toBe(1);
+  });
+
+  it("creates an album, adds photos from the timeline, removes one, renames it", async () => {
+    await page.getByRole("link", { name: "Albums", exact: true }).click();
+    await page.waitForURL("**/albums");
+    await expect.poll(() => focused(page)).toBe("H1 Albums");
+    await checkPage(page, "04-albums-empty", "Albums · FotoAI");
+    await page.getByLabel("New album").fill("Lisbon trip");
+    await page.getByRole("button", { name: "Create album" }).click();
+    await page.waitForURL(/\/albums\/[0-9a-f-]+$/);
+    albumUrl = new URL(page.url()).pathname;
+    await page.getByTestId("album-title").getByText("Lisbon trip").waitFor();
+    await page.getByTestId("empty-state").waitFor();
+    await checkPage(page, "05-album-empty", "Lisbon trip · FotoAI");
+
+    await page.goto("/");
+    await select("chelsea.jpg", "coffee.jpg");
+    await page.getByTestId("bulk-actions").getByRole("button", { name: "Add to album" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add 2 photos to an album" });
+    await dialog.getByRole("button", { name: /Lisbon trip/ }).click();
+    await page.getByTestId("bulk-notice").getByText("2 photos added to “Lisbon trip”.").waitFor();
+    await page.getByRole("link", { name: "Open “Lisbon trip”" }).click();
+    await page.waitForURL(`**${albumUrl}`);
+    await expect.poll(async () => (await page.reload(), await page.locator('[data-testid="photo-card"]').count()), CATCH_UP).toBe(2);
+    await checkPage(page, "06-album", "Lisbon trip · FotoAI");
+
+    await select("coffee.jpg");
+    await page.getByTestId("bulk-actions").getByRole("button", { name: "Remove from album" }).click();
+    await expect.poll(() => card("coffee.jpg").count(), CATCH_UP).toBe(0);
+    await select("chelsea.jpg");
+    await page.getByTestId("bulk-actions").getByRole("button", { name: "Set as cover" }).click();
+    await page.getByTestId("bulk-notice").getByText("The album has a new cover.").waitFor();
+    await page.getByRole("button", { name: "Rename" }).click();
+    await page.getByLabel("Album name").fill("Lisbon 2019");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.title()).toBe("Lisbon 2019 · FotoAI");
+    // The photo removed from the album is still in the library.
+    await page.goto("/");
+    await card("coffee.jpg").waitFor();
+  });
+
+  it("shares the album by link: a browser without a session sees only its photos, until the link is revoked", async () => {
+    await page.goto(albumUrl);
+    await page.getByRole("button", { name: "Share" }).click();
+    const dialog = page.getByRole("dialog", { name: /^Share/ });
+    await dialog.getByLabel("Link expires").selectOption({ label: "After 7 days" });
+    await dialog.getByRole("button", { name: "Create link" }).click();
+    shareUrl = await dialog.getByTestId("share-url").inputValue();
+    // The link opens the web app's page, not the API.
+    expect(shareUrl.startsWith(`${web.url}/shared/`)).toBe(true);
+    await dialog.getByRole("button", { name: "Copy link" }).click();
+    await dialog.getByText("Copied").waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shareUrl);
+    await expect.poll(() => dialog.getByTestId("share-links").locator("li").count()).toBe(1);
+    await screenshot(page, "lib-07-share-dialog", false);
+    expect(await seriousViolations(page), "axe on the share dialog").toEqual([]);
+    await dialog.getByRole("button", { name: "Close" }).click();
+
+    const stranger = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    try {
+      const p = await stranger.newPage();
+      const answer = await p.goto(shareUrl);
+      expect(answer?.status()).toBe(200);
+      // Content Security Policy allows the album's images: every thumbnail loads.
+      await p.getByRole("heading", { name: "Lisbon 2019" }).waitFor();
+      const thumbs = p.getByTestId("shared-photo");
+      await expect.poll(() => thumbs.count()).toBe(1);
+      await expect.poll(() => thumbs.locator("img").evaluateAll((imgs) => (imgs as HTMLImageElement[]).every((i) => i.complete && i.naturalWidth > 0))).toBe(true);
+      expect(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await checkPage(p, "08-shared-phone", "Lisbon 2019 · FotoAI");
+      // Only this album's photo, and not the owner's others (coffee was removed, astronaut never added).
+      expect(await p.locator("main").innerText()).not.toMatch(/coffee|astronaut/);
+      await thumbs.first().click();
+      const big = p.getByTestId("shared-image");
+      await expect.poll(() => big.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
+      await p.keyboard.press("Escape");
+      // Without a session nothing else answers.
+      expect((await p.request.get(`${web.url}/api/v1/photos`)).status()).toBe(401);
+
+      await page.getByRole("button", { name: "Share" }).click();
+      await dialog.getByRole("button", { name: /^Revoke/ }).click();
+      await dialog.getByText("None: the album is private.").waitFor();
+      const gone = await p.goto(shareUrl);
+      expect(gone?.status()).toBe(404);
+      await p.getByRole("heading", { name: "This link does not work" }).waitFor();
+      await checkPage(p, "09-shared-revoked", "Link not working · FotoAI");
+    } finally {
+      await stranger.close();
+    }
+    await page.keyboard.press("Escape");
+  });
+
+  it("deletes the album after confirmation; its photos stay", async () => {
+    await page.goto(albumUrl);
+    await page.getByRole("button", { name: "Delete album" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Delete album" }).click();
+    await page.waitForURL(/\/albums\?deleted=/);
+    await expect.poll(async () => ((await viaApi("GET", "/v1/albums")).body as { items: unknown[] }).items.length, CATCH_UP).toBe(0);
+    expect((await viaApi("GET", `/v1${albumUrl}`)).status).toBe(404);
+    await page.goto("/albums");
+    await page.getByTestId("empty-state").waitFor();
+    await page.goto("/");
+    await card("chelsea.jpg").waitFor();
+  });
+
+  it("restores a deleted photo from the trash, deletes one for good and empties the trash", async () => {
+    await page.goto("/");
+    await select("coffee.jpg");
+    await page.getByTestId("bulk-actions").getByRole("button", { name: "Delete" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Delete 1 photo" }).click();
+    await expect.poll(() => card("coffee.jpg").count(), CATCH_UP).toBe(0);
+    await page.getByRole("link", { name: "Trash", exact: true }).click();
+    await page.waitForURL("**/trash");
+    await expect.poll(() => focused(page)).toBe("H1 Trash");
+    const item = (name: string) => page.getByTestId("trash-item").filter({ hasText: name });
+    await expect.poll(async () => (await page.reload(), await item("coffee.jpg").count()), CATCH_UP).toBe(1);
+    await checkPage(page, "10-trash", "Trash · FotoAI");
+    await item("coffee.jpg").getByRole("button", { name: "Restore coffee.jpg" }).click();
+    await page.getByTestId("trash-notice").getByText("“coffee.jpg” is back in your timeline.").waitFor();
+    await page.goto("/");
+    await expect.poll(async () => (await page.reload(), await card("coffee.jpg").count()), CATCH_UP).toBe(1);
+
+    // Two photos to the trash: one deleted for good, then the rest by emptying it.
+    await select("coffee.jpg", "astronaut.jpg");
+    await page.getByTestId("bulk-actions").getByRole("button", { name: "Delete" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Delete 2 photos" }).click();
+    await page.goto("/trash");
+    await expect.poll(async () => (await page.reload(), await page.getByTestId("trash-item").count()), CATCH_UP).toBe(2);
+    const coffeeId = await item("coffee.jpg").getAttribute("data-photo-id");
+    await item("coffee.jpg").getByRole("button", { name: "Delete for good coffee.jpg" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Delete for good" }).click();
+    await page.getByTestId("trash-notice").getByText("“coffee.jpg” was deleted for good.").waitFor();
+    await page.getByRole("button", { name: "Empty trash" }).click();
+    await checkPage(page, "11-empty-trash-confirm", "Trash · FotoAI", false);
+    await page.getByRole("alertdialog").getByRole("button", { name: "Delete everything for good" }).click();
+    await page.getByTestId("empty-state").waitFor();
+    await expect.poll(async () => ((await viaApi("GET", "/v1/trash")).body as { items: unknown[] }).items.length, CATCH_UP).toBe(0);
+    // Purged: gone from the trash and from the library.
+    expect((await viaApi("GET", `/v1/photos/${coffeeId}`)).status).toBe(404);
+  });
+
+  it("fits a 390×844 phone on every view", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [path, title] of [["/", "Photos"], ["/albums", "Albums"], ["/favorites", "Favourites"], ["/archive", "Archive"], ["/trash", "Trash"]] as const) {
+      await page.goto(path);
+      await expect.poll(() => page.title()).toBe(`${title} · FotoAI`);
+      await page.locator("main").waitFor();
+      await page.waitForLoadState("networkidle");
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no sideways scroll on ${path}`).toBe(true);
+      await checkPage(page, `12-phone${path.replace(/\//g, "-") || "-timeline"}`, `${title} · FotoAI`);
+    }
+  });
+
+  it("logged no script errors", () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
