@@ -37,3 +37,12 @@ def test_a_split_gives_the_old_id_to_one_group_only():
 def test_pixel_boxes_are_clipped_to_the_image():
     assert pixel_box((0.25, 0.5, 0.5, 0.25), 400, 200) == (100, 100, 300, 150)
     assert pixel_box((0.9, 0.9, 0.5, 0.5), 100, 100) == (90, 90, 100, 100)
+
+
+def test_recluster_never_splits_what_the_user_vouched_for():
+    faces = np.array([[0.0, 0.0], [5.0, 0.0], [10.0, 0.0], [0.1, 0.0]], dtype=np.float32)
+    assert recluster(faces, 0.6) == [0, 1, 2, 0]
+    # Faces 1 and 2 belong to a person the user named: they stay one group.
+    assert recluster(faces, 0.6, keep=[None, "ana", "ana", None]) == [0, 1, 1, 0]
+    # Labels join across distance, transitively with the threshold's groups.
+    assert recluster(faces, 0.6, keep=["ana", None, "ana", None]) == [0, 1, 0, 0]

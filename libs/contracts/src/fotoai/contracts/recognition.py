@@ -82,6 +82,11 @@ class PersonEditedV1(PersonEvent):
     name: str | None = Field(default=None, max_length=200)
     hidden: bool | None = None
     merge_into: str | None = Field(default=None, description="merge this person into that one")
+    recluster: bool = Field(
+        default=False,
+        description="regroup all the owner's faces from scratch, keeping names, hidden flags and "
+                    "merges (person_id is then `*`)",
+    )
     edited_by: str
 
 

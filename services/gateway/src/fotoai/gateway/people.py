@@ -70,6 +70,12 @@ class People:
                                               edited_by=owner_id))
         return {"id": person_id, "into": into, "status": "merging"}
 
+    async def recluster(self, owner_id: str) -> dict[str, Any]:
+        """Ask the people service to regroup all the owner's faces (names, hidden flags and
+        merges kept); a command on the owner's partition like any edit."""
+        await self.bus.publish(PersonEditedV1(owner_id=owner_id, person_id="*", recluster=True, edited_by=owner_id))
+        return {"status": "reclustering"}
+
     async def places(self, owner_id: str) -> dict[str, Any]:
         page = await self._listing("/internal/places", {"owner_id": owner_id}, "items")
         return {"items": [public_summary(p, self.presign) for p in page["items"]]}

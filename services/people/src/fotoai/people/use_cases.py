@@ -1,5 +1,5 @@
-"""The people use cases: faces of `photo.tagged.v1` → embeddings → persons, the owner's edits,
-and the facts that say so (`photo.faces-recognized.v1`, `person.updated.v1`).
+"""The people use cases: faces of `photo.tagged.v1` → embeddings → persons, the owner's edits
+(rename, hide, merge, re-cluster), and the facts that say so (`photo.faces-recognized.v1`, `person.updated.v1`).
 
 `photo.tagged.v1` names face boxes but not the pixels: the display rendition comes from
 `photo.ingested.v1`, which the same consumer group reads. Tagging publishes only after ingest,
@@ -98,7 +98,14 @@ class RecognizeFaces:
             first_time = not await owner.seen(event.event_id)
             persons = {event.person_id}
             moved: list[str] = []
-            if event.merge_into:
+            if event.recluster:
+                # A command on the owner's partition like any edit, so a replay of the topics
+                # regroups at the same point; a redelivery changes nothing (first_time).
+                # A redelivery republishes the facts of every face and person (the first delivery's
+                # may not have gone out).
+                persons, moved = (await owner.recluster(self.options.threshold) if first_time
+                                  else await owner.everything())
+            elif event.merge_into:
                 persons.add(event.merge_into)
                 if first_time:
                     moved = await owner.merge(event.person_id, event.merge_into)

@@ -1,5 +1,6 @@
 """Routes of people and places (docs/architecture.md): `GET /v1/people`, `GET/PATCH /v1/people/{id}`,
-`POST /v1/people/{id}/merge`, `GET /v1/people/{id}/photos`, `GET /v1/places`, `GET /v1/map`.
+`POST /v1/people/{id}/merge`, `POST /v1/people/recluster`, `GET /v1/people/{id}/photos`,
+`GET /v1/places`, `GET /v1/map`.
 
 Authenticated with the gateway's `Reader`/`Writer` dependencies and its problem-details
 translation, like the library's routes."""
@@ -73,6 +74,12 @@ def build_people_router() -> APIRouter:
             raise ProblemError(422, "Unprocessable Content", "a person cannot be merged into itself")
         out = await or_not_found(_people(request).merge(principal.sub, person_id, body.into), nobody)
         return JSONResponse(out, status_code=202)
+
+    @router.post("/people/recluster", status_code=202, tags=["people"],
+                 summary="Regroup all my faces from scratch (names, hidden people and merges are kept)",
+                 responses=errors(403, 503), openapi_extra=BEARER)
+    async def recluster(request: Request, principal: Writer) -> JSONResponse:
+        return JSONResponse(await _people(request).recluster(principal.sub), status_code=202)
 
     @router.get("/places", tags=["places"], summary="Where my photos were taken (offline reverse geocoding)",
                 responses=errors(403, 503), openapi_extra=BEARER)

@@ -74,9 +74,27 @@ class RenditionOut(Open):
     url: str = Field(description="short-lived presigned URL")
 
 
+class FaceOut(Open):
+    box: tuple[float, float, float, float] = Field(description="x, y, w, h as fractions of the image")
+    score: float | None = None
+    person_id: str | None = Field(default=None, description="the person face recognition put this face with")
+    person_name: str | None = Field(default=None, description="the person's name; null when unnamed or hidden")
+
+
+class PlaceOut(Open):
+    """Where the GPS position is, by offline reverse geocoding (GeoNames cities)."""
+
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    country_code: str | None = Field(default=None, description="ISO 3166-1 alpha-2")
+
+
 class PhotoDetail(PhotoSummary):
     metadata: dict | None = None
-    faces: list[dict] = Field(default_factory=list)
+    faces: list[FaceOut] = Field(default_factory=list)
+    place: PlaceOut | None = Field(default=None, description="null without a GPS position")
+    text: str | None = Field(default=None, description="the words read in the picture (OCR), null when none")
     quality: dict | None = None
     colors: list[dict] = Field(default_factory=list)
     enhancement: dict | None = None

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import numpy as np
-from fotoai.people.domain.clustering import nearest_person
+from fotoai.people.domain.clustering import carry_names, nearest_person, recluster
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
@@ -231,6 +231,59 @@ class Owner:
             target, names.get(source),
         )
         return sorted({r["photo_id"] for r in photos})
+
+    async def recluster(self, threshold: float) -> tuple[set[str], list[str]]:
+        """Regroup all the owner's faces from scratch (`domain.clustering.recluster`), keeping
+        what the user vouched for together (a named person, a person others were merged into)
+        and each old id, name and hidden flag on the group most of its faces went to (named
+        persons first). A group no old person claims becomes a person whose id derives from its
+        faces, so the same faces give the same ids. Returns the persons touched and the photos
+        whose faces changed person."""
+        rows = await self.conn.fetch(
+            "SELECT photo_id, ordinal, person_id, embedding FROM faces WHERE owner_id = $1 "
+            "AND embedding IS NOT NULL ORDER BY photo_id, ordinal", self.owner_id,
+        )
+        if not rows:
+            return set(), []
+        persons = await self.conn.fetch(
+            """SELECT person_id, name IS NOT NULL AS named,
+                      EXISTS (SELECT 1 FROM persons m WHERE m.merged_into = p.person_id) AS merged_into_it
+               FROM persons p WHERE owner_id = $1 AND merged_into IS NULL""", self.owner_id,
+        )
+        vouched = {r["person_id"] for r in persons if r["named"] or r["merged_into_it"]}
+        named = {r["person_id"] for r in persons if r["named"]}
+        previous = [r["person_id"] for r in rows]
+        groups = recluster(np.asarray([r["embedding"] for r in rows], dtype=np.float32), threshold,
+                           keep=[p if p in vouched else None for p in previous])
+        kept = carry_names(groups, previous, named)
+        members: dict[int, list[str]] = {}
+        for r, g in zip(rows, groups, strict=True):
+            members.setdefault(g, []).append(f"{r['photo_id']}/{r['ordinal']}")
+        ids = {g: kept[g] or str(uuid.uuid5(_PERSON_NS, "recluster/" + "|".join(members[g]))) for g in members}
+        touched: set[str] = set()
+        moved: set[str] = set()
+        for r, g in zip(rows, groups, strict=True):
+            new = ids[g]
+            if new == r["person_id"]:
+                continue
+            if kept[g] is None:
+                await self.conn.execute(
+                    "INSERT INTO persons (person_id, owner_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    new, self.owner_id,
+                )
+            await self.conn.execute(
+                "UPDATE faces SET person_id = $3 WHERE photo_id = $1 AND ordinal = $2", r["photo_id"], r["ordinal"], new
+            )
+            touched |= {new, *([r["person_id"]] if r["person_id"] else [])}
+            moved.add(r["photo_id"])
+        await self._bump(touched)
+        return touched, sorted(moved)
+
+    async def everything(self) -> tuple[set[str], list[str]]:
+        """Every person and every photo with faces of the owner."""
+        persons = await self.conn.fetch("SELECT person_id FROM persons WHERE owner_id = $1", self.owner_id)
+        photos = await self.conn.fetch("SELECT DISTINCT photo_id FROM faces WHERE owner_id = $1", self.owner_id)
+        return {r["person_id"] for r in persons}, sorted(r["photo_id"] for r in photos)
 
     async def photo_faces(self, photo_id: str) -> PhotoFaces | None:
         rows = await self.conn.fetch(

@@ -8,6 +8,7 @@ dlib's own clustering uses, and it lets a person gather faces at different ages 
 "closer than the threshold" graph, as dlib's chinese_whispers would on a complete graph), and
 `carry_names` maps the new groups onto the old persons so names the user gave survive:
 each new group takes the id of the old person most of its faces came from, named persons first.
+What the user vouched for (a named person, a person others were merged into) is never split.
 """
 
 from __future__ import annotations
@@ -34,8 +35,13 @@ def nearest_person(face: np.ndarray, members: np.ndarray, owners: list[str], thr
     return Match(owners[i] if d < threshold else None, d)
 
 
-def recluster(faces: np.ndarray, threshold: float) -> list[int]:
-    """A group number per face: faces closer than `threshold`, transitively, share a group."""
+def recluster(faces: np.ndarray, threshold: float, keep: list[str | None] | None = None) -> list[int]:
+    """A group number per face: faces closer than `threshold`, transitively, share a group.
+
+    `keep[i]`, when given, labels faces the user has vouched for (a person they named or merged
+    into): faces with the same label stay together whatever their distances. Groups are
+    numbered in the order of their first face, so the same input gives the same output.
+    """
     n = len(faces)
     parent = list(range(n))
 
@@ -45,6 +51,12 @@ def recluster(faces: np.ndarray, threshold: float) -> list[int]:
             i = parent[i]
         return i
 
+    first: dict[str, int] = {}
+    for i, label in enumerate(keep or []):
+        if label is not None:
+            a, b = root(first.setdefault(label, i)), root(i)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
     for i in range(n):
         d = np.linalg.norm(faces[i + 1:] - faces[i][None, :], axis=1)
         for j in np.nonzero(d < threshold)[0]:
