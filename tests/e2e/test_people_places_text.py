@@ -177,3 +177,43 @@ async def test_a_photo_of_a_sign_is_found_by_a_word_on_it(gateway):
     found = await eventually(lambda: _when(search_ids(gateway, "bread"), lambda ids: photo_id in ids),
                              "search?q=bread finding the sign")
     assert plain not in found
+
+
+async def test_a_hidden_person_leaves_people_and_search_until_shown_again(gateway):
+    """Hiding is about what the owner sees, not about the photos: a hidden person leaves
+    GET /v1/people (listed with ?hidden=true), their name leaves search and the detail's faces,
+    and their photos stay in the library. Showing them again brings all of it back."""
+    photo_id = await upload(gateway, "astronaut.jpg", _jpeg(astronaut()))
+    assert (await wait_until_settled(gateway, photo_id))["status"] == "ready"
+
+    async def listed(hidden: bool = False):
+        items = (await gateway.get("/v1/people", params={"hidden": str(hidden).lower()})).json()["items"]
+        return items or None
+
+    [person] = await eventually(listed, "the person of the photo")
+    assert (await gateway.patch(f"/v1/people/{person['id']}", json={"name": "Hannah Hidden"})).status_code == 202
+    await eventually(lambda: _when(search_ids(gateway, "hannah"), lambda ids: ids == {photo_id}), "found by name")
+
+    r = await gateway.patch(f"/v1/people/{person['id']}", json={"hidden": True})
+    assert r.status_code == 202 and r.json()["hidden"] is True
+
+    async def gone():
+        return (await gateway.get("/v1/people")).json()["items"] == []
+
+    await eventually(gone, "the hidden person leaving GET /v1/people")
+    [shown] = await eventually(lambda: listed(hidden=True), "the hidden person under ?hidden=true")
+    assert shown["id"] == person["id"] and shown["hidden"] is True and shown["name"] == "Hannah Hidden"
+    async def unfound():
+        return not await search_ids(gateway, "hannah")
+
+    await eventually(unfound, "the name leaving search")
+    detail = (await gateway.get(f"/v1/photos/{photo_id}")).json()
+    assert [f["person_name"] for f in detail["faces"]] == [None]
+    # The photos stay: in the library, and under the person for whoever asks by id.
+    assert photo_id in {i["id"] for i in (await gateway.get("/v1/photos")).json()["items"]}
+    r = await gateway.get("/v1/photos", params={"person": person["id"]})
+    assert [i["id"] for i in r.json()["items"]] == [photo_id]
+
+    assert (await gateway.patch(f"/v1/people/{person['id']}", json={"hidden": False})).status_code == 202
+    await eventually(lambda: _when(search_ids(gateway, "hannah"), lambda ids: ids == {photo_id}), "found again")
+    assert [p["id"] for p in (await gateway.get("/v1/people")).json()["items"]] == [person["id"]]
