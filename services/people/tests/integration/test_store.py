@@ -13,7 +13,13 @@ import asyncpg
 import numpy as np
 import pytest
 from fotoai.contracts.recognition import PersonEditedV1, PersonUpdatedV1, PhotoFacesRecognizedV1
-from fotoai.people.adapters.store import NewFace, PgPeopleStore, asyncpg_dsn, create_pool, ensure_database
+from fotoai.people.adapters.store import (
+    NewFace,
+    PgPeopleStore,
+    asyncpg_dsn,
+    create_pool,
+    ensure_database,
+)
 from fotoai.people.config import PeopleOptions
 from fotoai.people.use_cases import RecognizeFaces
 
@@ -165,7 +171,7 @@ async def test_reclustering_is_the_same_on_a_replay_and_keeps_merges_and_hidden_
     outcomes = []
     for _ in range(2):
         store = await fresh_store()
-        p1, p2 = await early_split(store)
+        await early_split(store)
         await add(store, "far", face(9.0))
         await add(store, "far2", face(20.0))
         far, far2 = started_by("far"), started_by("far2")
