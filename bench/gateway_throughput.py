@@ -97,11 +97,11 @@ def serve(kind: str, port: int, secret: str) -> None:
         from fotoai.gateway.config import GatewayOptions, GatewaySettings, RateLimitOptions
         from fotoai.gateway.domain.auth import Keyring
         from fotoai.gateway.main import Adapters, build_app
-        from fotoai.servicekit.storage import ObjectStore
+        from fotoai.servicekit.async_storage import AsyncObjectStore
 
         rl = RateLimitOptions(reads_per_s=1e6, read_burst=10**7, ip_per_s=1e6, ip_burst=10**7)
         settings = GatewaySettings(jwt_secret=secret, gateway=GatewayOptions(rate_limits=rl))
-        store = ObjectStore("http://127.0.0.1:19000", "bench", "bench-secret-key")
+        store = AsyncObjectStore("http://127.0.0.1:19000", "bench", "bench-secret-key")
         app = build_app(settings, Adapters(
             bus=NullBus(), store=store, inspector=object(), catalog=InProcessCatalog(),  # type: ignore[arg-type]
             limiter=MemoryRateLimiter(), records=MemoryStore(), keys=StaticKeys(Keyring.shared_secret(secret)),

@@ -250,6 +250,8 @@ class StackRun:
     wall_s: float = 0.0
     cpu: dict[str, float] = field(default_factory=dict)
     lag: dict[str, float | None] = field(default_factory=dict)
+    #: Wall-clock (epoch) times per photo: request sent, upload answered, seen settled.
+    wall: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 async def run_stack(env: dict[str, str], library: list[Sample], concurrency: int, timeout: float,
@@ -276,6 +278,7 @@ async def run_stack(env: dict[str, str], library: list[Sample], concurrency: int
             user = users[i // per_user]
             auth = {"Authorization": f"Bearer {tokens[user]}"}
             async with sem:
+                sent = time.time()
                 for _ in range(60):
                     r = await client.post("/v1/photos", content=sample.data,
                                           headers={"Content-Type": mime[sample.kind], **auth})
@@ -286,6 +289,7 @@ async def run_stack(env: dict[str, str], library: list[Sample], concurrency: int
                 if r.status_code in (200, 201, 202):
                     pid = r.json()["id"]
                     result.accepted[pid] = time.monotonic()
+                    result.wall[pid] = {"sent": sent, "answered": time.time()}
                     owner[pid] = user
                 else:
                     result.refused += 1
@@ -308,6 +312,7 @@ async def run_stack(env: dict[str, str], library: list[Sample], concurrency: int
                             if pid in result.accepted and pid not in result.settled \
                                     and item["status"] in SETTLED:
                                 result.settled[pid] = (item["status"], now - result.accepted[pid])
+                                result.wall[pid]["seen"] = time.time()
                         cursor = page.get("next_cursor")
                         if not cursor:
                             break
@@ -437,6 +442,37 @@ def report(ours: StackRun, peer: tuple[float, float] | None, n: int, concurrency
               if cpu is not None else f"| {stage} | n/a | {lag} | {wait} |")
 
 
+async def latency_hops(env: dict[str, str], run: StackRun) -> dict[str, float]:
+    """Where one photo's time went, from the catalog's own records: each event's occurred_at
+    (when its stage finished) and processed_at (when the catalog's batch applied it), beside
+    the client's clock (one machine, one clock)."""
+    import asyncpg
+    from fotoai.catalog.adapters.migrate import asyncpg_dsn
+
+    conn = await asyncpg.connect(asyncpg_dsn(env["FOTOAI_DATABASE_URL"]))
+    out: dict[str, float] = {}
+    try:
+        for pid, wall in run.wall.items():
+            rows = await conn.fetch(
+                """SELECT t.event, extract(epoch FROM t.at) AS at, extract(epoch FROM e.processed_at) AS applied
+                   FROM timeline t JOIN processed_events e ON e.event_id = t.event_id WHERE t.photo_id = $1""",
+                pid)
+            at = {r["event"]: float(r["at"]) for r in rows}
+            applied = {r["event"]: float(r["applied"]) for r in rows}
+            if not {"uploaded", "ingested", "enhanced", "tagged"} <= at.keys() or "seen" not in wall:
+                continue
+            last = max(("enhanced", "tagged"), key=lambda k: at[k])
+            out["upload request → `uploaded` event (gateway)"] = at["uploaded"] - wall["sent"]
+            out["`uploaded` → ingest done (Kafka + ingest)"] = at["ingested"] - at["uploaded"]
+            out["ingest done → enhance done (Kafka + enhance)"] = at["enhanced"] - at["ingested"]
+            out["ingest done → tagging done (Kafka + tagging)"] = at["tagged"] - at["ingested"]
+            out["last stage done → catalog batch began"] = applied[last] - at[last]
+            out["catalog batch began → client saw ready (commit + poll)"] = wall["seen"] - applied[last]
+    finally:
+        await conn.close()
+    return out
+
+
 def stack_env_or_none() -> dict[str, str] | None:
     from fotoai.servicekit.testing import load_stack_env
 
@@ -479,13 +515,20 @@ def main() -> int:
         if a.latency:
             library = make_library(a.latency, {})
             latencies = []
+            hops: dict[str, list[float]] = {}
             for sample in library:
                 one = asyncio.run(run_stack(env, [sample], 1, 120))
                 latencies += [lat for _, lat in one.settled.values()]
+                for hop, secs in asyncio.run(latency_hops(env, one)).items():
+                    hops.setdefault(hop, []).append(secs)
                 time.sleep(1.0)
-            print(f"\n| one 12 MP JPEG on an idle stack | p50 s | min s | max s | n |\n|---|---|---|---|---|\n"
-                  f"| upload → ready | {statistics.median(latencies):.2f} | {min(latencies):.2f} | "
+            print(f"\nload average {os.getloadavg()[0]:.1f}")
+            print(f"| one 12 MP JPEG on an idle stack | p50 s | min s | max s | n |\n|---|---|---|---|---|\n"
+                  f"| upload → ready (client) | {statistics.median(latencies):.2f} | {min(latencies):.2f} | "
                   f"{max(latencies):.2f} | {len(latencies)} |")
+            for hop, values in hops.items():
+                print(f"| {hop} | {statistics.median(values):.2f} | {min(values):.2f} | {max(values):.2f} | "
+                      f"{len(values)} |")
             return 0
         shares = {} if a.jpeg_only else {"heic": 0.05, "png": 0.05, "dng": 0.05}
         for item in a.share:

@@ -35,6 +35,7 @@ from fotoai.gateway.domain.multipart import MultipartError, MultipartStream, bou
 from fotoai.gateway.domain.ratelimit import Decision
 from fotoai.gateway.domain.views import RENDITIONS
 from fotoai.gateway.entrypoints import schemas
+from fotoai.gateway.entrypoints.hot_routes import hot_routes
 from fotoai.gateway.errors import (
     CatalogNotFound,
     CatalogRejected,
@@ -565,4 +566,6 @@ def build_router(dev_login: bool) -> APIRouter:
                            s.jwt_issuer, s.jwt_audience, ttl)
         return schemas.DevToken(access_token=token, token_type="Bearer", expires_in=ttl)
 
+    # Hot reads as plain Starlette endpoints behind the same `reader`, tried first (hot_routes.py).
+    router.routes[:0] = hot_routes(reader, gateway_of)
     return router
