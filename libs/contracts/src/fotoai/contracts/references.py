@@ -46,12 +46,17 @@ def referenced_objects(model: BaseModel, path: str = "$") -> Iterator[tuple[str,
         yield from _walk(getattr(model, name), f"{path}.{name}")
 
 
+_SCALARS = (int, float, str, bytes)
+
+
 def _walk(value: object, path: str) -> Iterator[tuple[str, StoredObject]]:
     if isinstance(value, StoredObject):
         yield path, value
     elif isinstance(value, BaseModel):
         yield from referenced_objects(value, path)
     elif isinstance(value, (list, tuple)):
+        if all(isinstance(item, _SCALARS) for item in value):
+            return  # an embedding vector, scores: no object inside (one pass, not a walk per item)
         for i, item in enumerate(value):
             yield from _walk(item, f"{path}[{i}]")
     elif isinstance(value, dict):
