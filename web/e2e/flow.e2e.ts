@@ -131,9 +131,71 @@ describe("FotoAI in a browser", () => {
     // A fresh load gets the first page inside the HTML (session cookie), then hydrates cleanly.
     const html = await (await page.request.get("/")).text();
     expect(html).toContain("chelsea.jpg");
+    // The upload list survives a reload, with each file's final state and the refusal's reason.
+    const rows = page.getByTestId("upload-row");
     await page.reload();
     await card("chelsea.jpg").waitFor();
-    expect(await page.getByTestId("upload-row").count()).toBe(0);
+    await expect.poll(() => page.getByTestId("upload-row").count()).toBe(3);
+    for (const name of ["chelsea.jpg", "astronaut.jpg"]) {
+      expect(await rows.filter({ hasText: name }).textContent()).toContain("Ready");
+    }
+    expect(await rows.filter({ hasText: REFUSED.name }).textContent()).toMatch(/Failed|Rejected/);
+    expect((await rows.filter({ hasText: REFUSED.name }).textContent())!.length).toBeGreaterThan(REFUSED.name.length + 20);
+  });
+
+  it("shows an upload cut off by a reload as interrupted, and sends it when the file is chosen again", async () => {
+    // The gateway never answers this upload: it is still in flight when the page reloads.
+    await page.route("**/api/v1/photos", (route) => (route.request().method() === "POST" ? undefined : route.fallback()));
+    await page.getByTestId("file-input").setInputFiles([{ name: "espresso.jpg", mimeType: "image/jpeg", buffer: readFileSync(join(FIXTURES, "coffee.jpg")) }]);
+    const row = page.getByTestId("upload-row").filter({ hasText: "espresso.jpg" });
+    await page.locator('[data-testid="upload-row"][data-state="uploading"]', { hasText: "espresso.jpg" }).waitFor();
+    page.once("dialog", (d) => void d.accept());
+    await page.reload();
+    await page.unroute("**/api/v1/photos");
+    await card("chelsea.jpg").waitFor();
+    await page.locator('[data-testid="upload-row"][data-state="interrupted"]', { hasText: "espresso.jpg" }).waitFor();
+    expect(await row.textContent()).toContain("Interrupted");
+    await checkPage("04b-upload-interrupted", true, "Photos · FotoAI");
+    const chooser = page.waitForEvent("filechooser");
+    await row.getByTestId("choose-again").click();
+    // The same file: it is sent under the row's first idempotency key.
+    await (await chooser).setFiles({ name: "espresso.jpg", mimeType: "image/jpeg", buffer: readFileSync(join(FIXTURES, "coffee.jpg")) });
+    await page.locator('[data-testid="upload-row"][data-state="done"]', { hasText: "espresso.jpg" }).waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid="photo-card"][data-status="ready"]', { hasText: "espresso.jpg" }).waitFor({ timeout: READY_TIMEOUT });
+    await expect.poll(() => page.locator('[data-testid="upload-row"][data-photo-status="ready"]', { hasText: "espresso.jpg" }).count(), { timeout: READY_TIMEOUT }).toBe(1);
+    expect(await page.getByTestId("upload-row").count()).toBe(4);
+  });
+
+  it("lists a photo's copies on its page, and keeps the chosen one while the others go to the trash", async () => {
+    await page.getByTestId("file-input").setInputFiles([{ name: "chelsea-copy.jpg", mimeType: "image/jpeg", buffer: readFileSync(join(FIXTURES, "chelsea.jpg")) }]);
+    const copy = page.locator('[data-testid="photo-card"]', { hasText: "chelsea-copy.jpg" }).filter({ hasText: "Duplicate" });
+    await copy.waitFor({ timeout: READY_TIMEOUT });
+    const copyId = (await copy.getAttribute("data-photo-id"))!;
+    const originalId = (await card("chelsea.jpg").getAttribute("data-photo-id"))!;
+    // The copy's page shows the whole group, the original marked.
+    await copy.click();
+    await page.waitForURL(/\/photos\//);
+    const panel = page.getByTestId("duplicates");
+    await panel.waitFor({ timeout: 60_000 });
+    expect(await panel.getByRole("heading").textContent()).toBe("This photo is a copy");
+    await expect.poll(() => panel.getByTestId("duplicate").count()).toBe(2);
+    expect(await panel.locator(`[data-testid="duplicate"][data-photo-id="${originalId}"]`).textContent()).toContain("original");
+    await checkPage("04c-duplicate", true, "chelsea-copy.jpg · FotoAI");
+    // Keep the original: open it from the group, and remove the others from its page.
+    await panel.locator(`[data-testid="duplicate"][data-photo-id="${originalId}"] a`).click();
+    await page.waitForURL((u) => u.pathname.endsWith(`/photos/${originalId}`));
+    await expect.poll(() => page.getByTestId("duplicates").getByRole("heading").textContent(), { timeout: 60_000 }).toBe("1 copy of this photo");
+    await page.getByRole("button", { name: "Keep this, remove the others" }).click();
+    const dialog = page.getByRole("alertdialog");
+    expect(await dialog.textContent()).toContain("“chelsea.jpg” stays.");
+    await dialog.getByRole("button", { name: "Remove 1 copy" }).click();
+    await expect.poll(() => page.getByTestId("duplicates").count()).toBe(0);
+    // The copy is in the trash, not gone for good; the gallery no longer shows it.
+    const trash = (await (await page.request.get("/api/v1/trash")).json()) as { items: { id: string }[] };
+    expect(trash.items.map((i) => i.id)).toContain(copyId);
+    await page.getByTestId("back-to-gallery").click();
+    await page.waitForURL((u) => u.pathname === "/");
+    await expect.poll(() => page.locator('[data-testid="photo-card"]', { hasText: "chelsea-copy.jpg" }).count(), { timeout: 60_000 }).toBe(0);
   });
 
   it("opens a photo: FotoAI's version first, O for the original, comparison, tags as links, both downloads", async () => {
@@ -232,6 +294,44 @@ describe("FotoAI in a browser", () => {
     await page.waitForURL((u) => u.pathname === "/");
   });
 
+  it("comes back from a photo to the same place in the gallery: link, Escape and Back", async () => {
+    // A short window, so the gallery scrolls.
+    await page.setViewportSize({ width: 700, height: 480 });
+    await page.goto("/");
+    await card("chelsea.jpg").waitFor();
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const cards = page.getByTestId("photo-card");
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(50);
+    // The last card whose top edge is in view (below the sticky header), at an arbitrary height.
+    const pick = async () => {
+      const tops = await cards.evaluateAll((els) =>
+        els.map((el) => {
+          const r = el.getBoundingClientRect();
+          return { id: el.getAttribute("data-photo-id"), top: r.top, inView: r.top >= 60 && r.top <= window.innerHeight - 60 };
+        }),
+      );
+      return tops.filter((t) => t.inView).pop()!;
+    };
+    const topOf = (id: string) => page.locator(`[data-testid="photo-card"][data-photo-id="${id}"]`).evaluate((el) => el.getBoundingClientRect().top);
+    for (const way of ["link", "escape", "back"] as const) {
+      await page.evaluate(() => window.scrollBy(0, -37));
+      const before = await pick();
+      const scrollY = await page.evaluate(() => window.scrollY);
+      // A click where the card is: Playwright's own click would first scroll it fully into view.
+      await page.locator(`[data-testid="photo-card"][data-photo-id="${before.id}"]`).evaluate((el) => (el as HTMLElement).click());
+      await page.waitForURL(/\/photos\//);
+      await page.getByTestId("photo-detail").waitFor();
+      if (way === "link") await page.getByTestId("back-to-gallery").click();
+      else if (way === "escape") await page.keyboard.press("Escape");
+      else await page.goBack();
+      await page.waitForURL((u) => u.pathname === "/");
+      await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute("data-photo-id"))).toBe(before.id);
+      await expect.poll(async () => Math.abs((await topOf(before.id!)) - before.top), { message: `card place after ${way}` }).toBeLessThanOrEqual(1);
+      expect(Math.abs((await page.evaluate(() => window.scrollY)) - scrollY)).toBeLessThanOrEqual(1);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it("finds the photo by one of its tags, and by people's words", async () => {
     await page.getByRole("searchbox").fill(firstTag);
     await page.getByRole("searchbox").press("Enter");
@@ -245,6 +345,19 @@ describe("FotoAI in a browser", () => {
     await page.waitForURL(/\?q=animals/);
     await card("chelsea.jpg").waitFor({ timeout: 60_000 });
     await expect.poll(() => page.title()).toBe("Search: animals · FotoAI");
+    // The filter bar stays during a search and narrows its results.
+    const filterBar = page.getByRole("form", { name: "Filters" });
+    await filterBar.getByLabel("Status").selectOption("rejected");
+    await filterBar.getByRole("button", { name: "Apply filters" }).click();
+    await page.waitForURL(/status=rejected/);
+    expect(new URL(page.url()).searchParams.get("q")).toBe("animals");
+    await expect.poll(() => card("chelsea.jpg").count()).toBe(0);
+    await page.getByTestId("empty-state").getByText(/but not the filters/).waitFor();
+    await checkPage("06b-search-filtered", true, "Search: animals · FotoAI");
+    await page.getByTestId("empty-state").getByRole("button", { name: "Clear the filters" }).click();
+    await card("chelsea.jpg").waitFor();
+    expect(new URL(page.url()).searchParams.get("q")).toBe("animals");
+    expect(await filterBar.isVisible()).toBe(true);
     // An over-long search is cut to what the gateway accepts, never a raw validation error.
     await page.goto(`/?q=${"x".repeat(600)}`);
     await page.getByTestId("search-summary").getByText(/results? for/).waitFor();
@@ -360,6 +473,34 @@ describe("FotoAI in a browser", () => {
     await page.getByRole("heading", { name: "This photo does not exist" }).waitFor();
     expect(await page.getByRole("button", { name: "Try again" }).count()).toBe(0);
     await checkPage("12-unknown-photo", true, "Photo not found · FotoAI");
+
+    // Any other error says what happened and what to do, and "Try again" really asks again.
+    await page.goto("/");
+    const id = (await card("chelsea.jpg").getAttribute("data-photo-id"))!;
+    let asked = 0;
+    const detailUrl = `**/api/v1/photos/${id}`;
+    await page.route(detailUrl, (route) => {
+      asked += 1;
+      return route.fulfill({
+        status: 503,
+        headers: { "content-type": "application/problem+json", "retry-after": "1" },
+        body: JSON.stringify({ type: "about:blank", title: "Service Unavailable", status: 503 }),
+      });
+    });
+    await page.goto(`/photos/${id}`);
+    const problem = page.getByTestId("problem");
+    await problem.waitFor();
+    expect(await problem.textContent()).toMatch(/This photo could not be shown.*problem answering.*Check that the FotoAI stack is running/);
+    expect(await problem.getByRole("link", { name: "Go to your photos" }).getAttribute("href")).toBe("/");
+    await checkPage("12b-photo-error");
+    const before = asked;
+    await problem.getByRole("button", { name: "Try again" }).click();
+    await page.getByTestId("retry-note").waitFor();
+    expect(asked).toBeGreaterThan(before);
+    expect(await page.getByTestId("retry-note").textContent()).toContain("still did not work");
+    await page.unroute(detailUrl);
+    await problem.getByRole("button", { name: "Try again" }).click();
+    await page.getByTestId("photo-detail").waitFor();
   });
 
   it("serves pages with a strict CSP and nosniff, and never redirects off-site after sign-in", async () => {

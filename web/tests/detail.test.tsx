@@ -202,6 +202,27 @@ describe("photo detail", () => {
     await waitFor(() => expect(document.title).toBe("Photo not found · FotoAI"));
   });
 
+  it("says what to do about a server error, and its Try again really asks again", async () => {
+    let answers = 0;
+    const { calls } = fakeGateway({
+      "GET /api/v1/photos/p1": () => (++answers <= 2 ? problem(503, "", "Service Unavailable") : json(detail())),
+    });
+    renderDetail();
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("This photo could not be shown");
+    expect(alert).toHaveTextContent("FotoAI had a problem answering. Try again in a moment.");
+    expect(alert).toHaveTextContent("Check that the FotoAI stack is running");
+    expect(within(alert).getByRole("link", { name: "Go to your photos" })).toHaveAttribute("href", "/");
+    const user = userEvent.setup();
+    const asked = calls.length;
+    await user.click(within(alert).getByRole("button", { name: "Try again" }));
+    // The second answer is still an error: it says so instead of doing nothing.
+    expect(await screen.findByTestId("retry-note")).toHaveTextContent("Tried again once: it still did not work.");
+    expect(calls.length).toBeGreaterThan(asked);
+    await user.click(within(screen.getByRole("alert")).getByRole("button", { name: "Try again" }));
+    expect(await screen.findByTestId("photo-detail")).toBeInTheDocument();
+  });
+
   it("deletes only after confirmation, then returns to the gallery saying so", async () => {
     const { calls } = fakeGateway({
       "GET /api/v1/photos/p1": () => json(detail()),

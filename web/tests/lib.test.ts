@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { authConfigFromEnv } from "@/lib/auth-config";
 import { filesFromDrop, photosFromFolder } from "@/lib/dropped-files";
-import { filtersFromParams, filtersToParams, listPath, searchPath } from "@/lib/gallery-query";
+import { EMPTY_FILTERS, filtersFromParams, filtersToParams, listPath, matchesFilters, searchPath } from "@/lib/gallery-query";
 import { safeNext } from "@/lib/oidc";
 import { altText, annotateDuplicates, pollIntervalFor, type PhotoSummary } from "@/lib/photos";
 import { adviceFor, describeProblem, parseProblem } from "@/lib/problem";
@@ -252,5 +252,44 @@ describe("photos", () => {
     ];
     expect(shownTags(tags).map((t) => t.label)).toEqual(["people", "space shuttle"]);
     expect(failedStages(summary({ stages: { ingest: "done", enhance: "failed", tagging: "failed" } }))).toEqual(["enhancement", "tagging"]);
+  });
+});
+
+describe("matchesFilters (the filter bar over search results)", () => {
+  const cat = summary({
+    status: "ready",
+    camera: "Canon EOS 5D",
+    taken_at: "2024-05-02T10:00:00Z",
+    tags: [{ label: "Tabby", score: 0.9, source: "classifier" }],
+  });
+  it("applies tag (exact label, any case), status, camera (part of the name) and the taken range", () => {
+    expect(matchesFilters(cat, EMPTY_FILTERS)).toBe(true);
+    expect(matchesFilters(cat, { ...EMPTY_FILTERS, tag: "tabby" })).toBe(true);
+    expect(matchesFilters(cat, { ...EMPTY_FILTERS, tag: "tab" })).toBe(false);
+    expect(matchesFilters(cat, { ...EMPTY_FILTERS, status: "rejected" })).toBe(false);
+    expect(matchesFilters(cat, { ...EMPTY_FILTERS, camera: "canon" })).toBe(true);
+    expect(matchesFilters(cat, { ...EMPTY_FILTERS, camera: "nikon" })).toBe(false);
+    expect(matchesFilters(cat, { ...EMPTY_FILTERS, from: "2024-05-02", to: "2024-05-02" })).toBe(true);
+    expect(matchesFilters(cat, { ...EMPTY_FILTERS, from: "2024-05-03" })).toBe(false);
+    expect(matchesFilters(cat, { ...EMPTY_FILTERS, to: "2024-05-01" })).toBe(false);
+  });
+  it("leaves out photos without a capture date when a date range is set, as the list does", () => {
+    expect(matchesFilters(summary({ taken_at: null }), { ...EMPTY_FILTERS, from: "2000-01-01" })).toBe(false);
+  });
+});
+
+describe("viewer-nav: the gallery's place across opening a photo", () => {
+  it("remembers the opened card's place once, and scrolls by the difference for that card only", async () => {
+    const { rememberPlace, takePlace, scrollCorrection } = await import("@/lib/viewer-nav");
+    rememberPlace({ id: "p1", scrollY: 1200, top: 340 });
+    const place = takePlace();
+    expect(place).toEqual({ id: "p1", scrollY: 1200, top: 340 });
+    expect(takePlace()).toBeNull();
+    expect(scrollCorrection(place, "p1", 400)).toBe(60);
+    expect(scrollCorrection(place, "p1", 300.4)).toBe(-40);
+    // The viewer moved on to another photo: no correction from the first card's place.
+    expect(scrollCorrection(place, "p2", 900)).toBe(0);
+    window.sessionStorage.setItem("fotoai.gallery.place", "{not json");
+    expect(takePlace()).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 /** Upload queue logic: concurrency limit, 429 with Retry-After, 413/415, network retry, cancel. */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { UploadQueue, type TransportRequest, type TransportResult } from "@/lib/upload-queue";
+import { restoredItems, UploadQueue, type TransportRequest, type TransportResult } from "@/lib/upload-queue";
 
 function answer(status: number, body: unknown = {}, headers: Record<string, string> = {}): TransportResult {
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -165,5 +165,62 @@ describe("UploadQueue", () => {
     expect(q.getSnapshot()[0].state).toBe("cancelled");
     expect(calls).toHaveLength(2);
     expect(q.getSnapshot()[1].state).toBe("uploading");
+  });
+});
+
+describe("UploadQueue across a reload", () => {
+  it("keeps finished rows as they were and marks unsent ones interrupted", async () => {
+    const { transport, calls } = controlledTransport();
+    const q = new UploadQueue({ transport, concurrency: 1 });
+    q.add([file("a.jpg"), file("b.jpg"), file("c.jpg")]);
+    await flush();
+    calls[0].resolve(answer(202, { id: "p1" }));
+    await flush();
+    q.setOutcome(q.getSnapshot()[0].id, { status: "rejected", reason: "this looks like text" });
+    const saved = JSON.parse(JSON.stringify(q.saved()));
+
+    const after = new UploadQueue({ transport: controlledTransport().transport });
+    after.restore(restoredItems(saved));
+    const rows = after.getSnapshot();
+    expect(rows.map((r) => r.state)).toEqual(["done", "interrupted", "interrupted"]);
+    expect(rows[0].outcome).toEqual({ status: "rejected", reason: "this looks like text" });
+    expect(rows[0].photoId).toBe("p1");
+    expect(after.hasFile(rows[1].id)).toBe(false);
+    // Retry cannot send a file the browser no longer has.
+    after.retry(rows[1].id);
+    expect(after.getSnapshot()[1].state).toBe("interrupted");
+  });
+
+  it("resumes an interrupted row with the file chosen again, under the same idempotency key", async () => {
+    const first = controlledTransport();
+    const q = new UploadQueue({ transport: first.transport, concurrency: 1 });
+    q.add([file("a.jpg", 10)]);
+    await flush();
+    const key = first.calls[0].req.idempotencyKey;
+    const saved = JSON.parse(JSON.stringify(q.saved()));
+
+    const second = controlledTransport();
+    const after = new UploadQueue({ transport: second.transport });
+    after.restore(restoredItems(saved));
+    const id = after.getSnapshot()[0].id;
+    after.resume(id, file("a.jpg", 10));
+    await flush();
+    expect(second.calls).toHaveLength(1);
+    expect(second.calls[0].req.idempotencyKey).toBe(key);
+    second.calls[0].resolve(answer(202, { id: "p9" }));
+    await flush();
+    expect(after.getSnapshot()[0]).toMatchObject({ state: "done", photoId: "p9" });
+    // New rows do not reuse a restored row's id.
+    after.add([file("b.jpg")]);
+    expect(new Set(after.getSnapshot().map((r) => r.id)).size).toBe(2);
+  });
+
+  it("gives a different file a new key, drops damaged entries and can remove a row", () => {
+    const q = new UploadQueue({ transport: controlledTransport().transport });
+    q.restore(restoredItems([{ item: { id: "u5", name: "a.jpg", size: 10, state: "uploading" }, key: "k1" }, { item: { id: 3 }, key: "x" }, null, "junk"]));
+    expect(q.getSnapshot()).toHaveLength(1);
+    q.remove("u5");
+    expect(q.getSnapshot()).toHaveLength(0);
+    expect(restoredItems("not a list")).toEqual([]);
   });
 });

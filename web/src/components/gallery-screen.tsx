@@ -10,10 +10,10 @@ import useSWR, { preload } from "swr";
 import useSWRInfinite from "swr/infinite";
 import { getJson } from "@/lib/api";
 import { deletedVersion, subscribeDeleted, withoutDeleted } from "@/lib/deleted-photos";
-import { EMPTY_FILTERS, filtersFromParams, filtersToParams, listPath, searchPath, type GalleryFilters } from "@/lib/gallery-query";
+import { EMPTY_FILTERS, filtersFromParams, filtersToParams, listPath, matchesFilters, searchPath, type GalleryFilters } from "@/lib/gallery-query";
 import { filesFromDrop } from "@/lib/dropped-files";
 import { annotateDuplicates, pollIntervalFor, type PhotoPage, type PhotoSummary, type SearchResult } from "@/lib/photos";
-import { rememberGallery, takeFocus } from "@/lib/viewer-nav";
+import { rememberGallery, rememberPlace, scrollCorrection, takeFocus, takePlace } from "@/lib/viewer-nav";
 import { xhrTransport } from "@/lib/upload-transport";
 import { AppShell } from "./app-shell";
 import { BulkActions } from "./bulk-actions";
@@ -106,11 +106,14 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
 
   const pages = list.data ?? [];
   const deletions = useSyncExternalStore(subscribeDeleted, deletedVersion, deletedVersion);
+  // The search answers the words only; the filter bar narrows its results here.
+  const searchHits = search.data?.items;
+  const searchShown = useMemo(() => (searchHits ?? []).filter((p) => matchesFilters(p, filters)), [searchHits, filters]);
   const photos = useMemo(
-    () => annotateDuplicates(withoutDeleted(searching ? (search.data?.items ?? []) : pages.flatMap((p) => p.items))),
+    () => annotateDuplicates(withoutDeleted(searching ? searchShown : pages.flatMap((p) => p.items))),
     // `deletions` changes when a photo is deleted, so the list is filtered again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [searching, search.data, pages, deletions],
+    [searching, searchShown, pages, deletions],
   );
   const hasMore = !searching && pages.length > 0 && pages[pages.length - 1].next_cursor != null;
   const loadingMore = list.isValidating && list.size > pages.length;
@@ -127,13 +130,55 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
     const qs = here.toString();
     rememberGallery(qs ? `/?${qs}` : "/", ids);
   }, [ids]);
-  // Back from a photo: the focus returns to its card (which scrolls it into view).
+  // Opening a photo notes where its card sat, so coming back puts it at the same place.
+  useEffect(() => {
+    const onOpen = (e: Event) => {
+      const card = (e.target as Element | null)?.closest?.<HTMLElement>('[data-testid="photo-card"]');
+      const id = card?.dataset.photoId;
+      if (!card || !id || e.defaultPrevented) return;
+      rememberPlace({ id, scrollY: window.scrollY, top: card.getBoundingClientRect().top });
+    };
+    // Bubbling, after the card's own handler: a click that only selects is prevented by then.
+    document.addEventListener("click", onOpen);
+    return () => document.removeEventListener("click", onOpen);
+  }, []);
+  // Back from a photo (Back, "← All photos", Escape): the same scroll, the opened card at the
+  // same place, and the focus on the card of the photo last shown.
   useEffect(() => {
     if (!ids.length) return;
     const id = takeFocus();
     if (!id) return;
-    const card = document.querySelector<HTMLElement>(`[data-testid="photo-card"][data-photo-id="${CSS.escape(id)}"]`);
-    card?.focus({ preventScroll: false });
+    const place = takePlace();
+    const cardOf = () => document.querySelector<HTMLElement>(`[data-testid="photo-card"][data-photo-id="${CSS.escape(id)}"]`);
+    if (place) window.scrollTo({ top: place.scrollY, behavior: "instant" });
+    // The grid renders the rows near the viewport only: wait a few frames for the card.
+    // Not cancelled when `ids` changes again (a refresh of the list): the focus was taken once.
+    let frames = 0;
+    let steady = 0;
+    let focused = false;
+    const settle = () => {
+      const card = cardOf();
+      if (!card && frames++ < 30) {
+        if (place && Math.abs(window.scrollY - place.scrollY) > 1) window.scrollTo({ top: place.scrollY, behavior: "instant" });
+        requestAnimationFrame(settle);
+        return;
+      }
+      if (!card) return;
+      const dy = scrollCorrection(place, id, card.getBoundingClientRect().top);
+      if (dy) window.scrollBy({ top: dy, behavior: "instant" });
+      if (!focused) {
+        focused = true;
+        card.focus({ preventScroll: true });
+        const r = card.getBoundingClientRect();
+        // The viewer moved on to a photo whose card is out of view: bring it in.
+        if (r.bottom < 0 || r.top > window.innerHeight) card.scrollIntoView({ block: "center", behavior: "instant" });
+      }
+      // The grid may still grow (its rows are measured after the first paint): check again
+      // until the card has stayed put for a few frames.
+      steady = dy ? 0 : steady + 1;
+      if (place && steady < 5 && frames++ < 60) requestAnimationFrame(settle);
+    };
+    requestAnimationFrame(settle);
   }, [ids]);
 
   const byId = useMemo(() => new Map<string, PhotoSummary>(photos.map((p) => [p.photo.id, p.photo])), [photos]);
@@ -187,6 +232,7 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
     },
   };
   const filtered = filters.tag || filters.status || filters.from || filters.to || filters.camera;
+  const hiddenByFilters = searching && filtered && searchHits ? searchHits.length - searchShown.length : 0;
 
   return (
     <AppShell assumeSignedIn={initialPage !== null} skipTo={{ href: "#photos", label: "Skip to photos" }} actions={<SearchBox value={filters.q} onSearch={(q) => apply({ ...filters, q })} />}>
@@ -202,7 +248,7 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
         <div className="mb-4 flex flex-wrap items-center gap-3 text-sm">
           <p aria-live="polite" data-testid="search-summary">
             {search.data
-              ? `${search.data.items.length} result${search.data.items.length === 1 ? "" : "s"} for “${shortQuery}”`
+              ? `${searchShown.length} result${searchShown.length === 1 ? "" : "s"} for “${shortQuery}”${hiddenByFilters ? ` (${hiddenByFilters} more hidden by the filters)` : ""}`
               : search.error
                 ? `The search for “${shortQuery}” did not work.`
                 : `Searching for “${shortQuery}”…`}
@@ -211,20 +257,28 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
             Clear search
           </button>
         </div>
-      ) : (
-        <FiltersForm value={filters} onChange={apply} />
-      )}
+      ) : null}
+      {/* The filter bar stays during a search and narrows its results. */}
+      <FiltersForm value={filters} onChange={apply} />
       {error ? (
         <ProblemMessage
           error={error}
           title="Your photos could not be loaded"
-          onRetry={() => void (searching ? search.mutate() : list.mutate())}
+          onRetry={() => (searching ? search.mutate() : list.mutate())}
         />
       ) : loading && photos.length === 0 ? (
         <p className="py-10 text-center text-zinc-600 dark:text-zinc-400">Loading your photos…</p>
       ) : photos.length === 0 ? (
         <div className="rounded-xl border border-zinc-200 p-10 text-center dark:border-zinc-800" data-testid="empty-state">
-          {searching ? (
+          {searching && hiddenByFilters ? (
+            <p>
+              {hiddenByFilters} photo{hiddenByFilters === 1 ? "" : "s"} match “{shortQuery}” but not the filters.{" "}
+              <button type="button" className="underline" onClick={() => apply({ ...EMPTY_FILTERS, q: filters.q })}>
+                Clear the filters
+              </button>{" "}
+              to see {hiddenByFilters === 1 ? "it" : "them"}.
+            </p>
+          ) : searching ? (
             <p>
               Nothing matches “{filters.q}”. Try another word, or{" "}
               <button type="button" className="underline" onClick={() => apply({ ...filters, q: "" })}>

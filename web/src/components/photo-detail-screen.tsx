@@ -19,6 +19,7 @@ import { galleryTrail, neighbours, rememberFocus, type GalleryTrail } from "@/li
 import { AppShell } from "./app-shell";
 import { BeforeAfter } from "./before-after";
 import { DeletePhoto } from "./delete-photo";
+import { DuplicatesPanel } from "./duplicates";
 import { FaceBoxes } from "./face-boxes";
 import { SearchBox } from "./filters-form";
 import { ExifPanel, QualityPanel, StageTimeline, TagList, TechnicalDetails } from "./photo-facts";
@@ -74,7 +75,8 @@ export function PhotoDetailScreen({ id }: { id: string }) {
   useTitle(deleted ? "Photo deleted" : missing ? "Photo not found" : photo ? name : "Photo");
   const { prev, next } = neighbours(id, trail);
   const go = useCallback((target: string | null) => target && router.push(`/photos/${encodeURIComponent(target)}`), [router]);
-  const back = useCallback(() => router.push(trail.href), [router, trail.href]);
+  // The gallery puts its scroll back itself (the same card at the same place).
+  const back = useCallback(() => router.push(trail.href, { scroll: false }), [router, trail.href]);
 
   const changed = photo ? enhancementChanged(photo) : false;
   const original = photo ? srcSet(photo, "original") : null;
@@ -112,7 +114,7 @@ export function PhotoDetailScreen({ id }: { id: string }) {
   return (
     <AppShell actions={<SearchBox value="" onSearch={(q) => router.push(q ? `/?q=${encodeURIComponent(q)}` : "/")} />}>
       <nav aria-label="Photo navigation" className="mb-3 flex flex-wrap items-center gap-3 text-sm">
-        <Link href={trail.href} className="underline" data-testid="back-to-gallery">
+        <Link href={trail.href} scroll={false} className="underline" data-testid="back-to-gallery">
           ← All photos
         </Link>
         <span className="flex-1" />
@@ -143,7 +145,7 @@ export function PhotoDetailScreen({ id }: { id: string }) {
           </p>
         </div>
       ) : error ? (
-        <ProblemMessage error={error} title="This photo could not be shown" onRetry={() => void mutate()} />
+        <ProblemMessage error={error} title="This photo could not be shown" onRetry={() => mutate()} home />
       ) : !photo ? (
         <p className="py-10 text-center text-zinc-600 dark:text-zinc-400">Loading photo…</p>
       ) : (
@@ -263,6 +265,14 @@ export function PhotoDetailScreen({ id }: { id: string }) {
               </section>
             </div>
             <div className="space-y-4">
+              <DuplicatesPanel
+                photo={photo}
+                onRemoved={() => {
+                  // The gallery's lists still hold the removed copies: fetch them again.
+                  void mutateGlobal((key) => typeof key === "string" && key.startsWith("/v1/photos?"), undefined, { revalidate: true });
+                  void mutate();
+                }}
+              />
               <TagList tags={photo.tags ?? []} />
               <StageTimeline photo={photo} />
               <ExifPanel photo={photo} />

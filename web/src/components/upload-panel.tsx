@@ -8,7 +8,8 @@ import Link from "next/link";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { filesFromDrop, photosFromFolder } from "@/lib/dropped-files";
 import { formatBytes, type PhotoStatus } from "@/lib/photos";
-import { queueSummary, UploadQueue, type UploadItem, type UploadTransport } from "@/lib/upload-queue";
+import { readSession } from "@/lib/session";
+import { queueSummary, restoredItems, UploadQueue, type UploadItem, type UploadTransport } from "@/lib/upload-queue";
 
 /** A queue owned by one component: created with it, aborted when it unmounts. */
 export function useUploadQueue(transport: UploadTransport, onAccepted: (item: UploadItem) => void, concurrency = 3) {
@@ -25,8 +26,40 @@ export function useUploadQueue(transport: UploadTransport, onAccepted: (item: Up
 interface SharedQueue {
   queue: UploadQueue;
   accepted: Set<(item: UploadItem) => void>;
+  restored?: boolean;
 }
+const NO_UPLOADS: readonly UploadItem[] = [];
 let shared: SharedQueue | null = null;
+
+/** The tab's upload list is kept per signed-in user, so a reload shows it again. */
+function storageKey(): string | null {
+  if (typeof window === "undefined") return null;
+  const user = readSession()?.user;
+  return user ? `fotoai.uploads:${user}` : null;
+}
+
+function loadSaved(queue: UploadQueue): void {
+  const key = storageKey();
+  if (!key) return;
+  try {
+    queue.restore(restoredItems(JSON.parse(window.sessionStorage.getItem(key) ?? "[]")));
+  } catch {
+    // storage unavailable or a damaged entry: start with an empty list
+  }
+}
+
+function save(queue: UploadQueue): void {
+  const key = storageKey();
+  // Nothing is written before the saved list was read back: that would erase it.
+  if (!key || !shared?.restored) return;
+  try {
+    const rows = queue.saved();
+    if (rows.length) window.sessionStorage.setItem(key, JSON.stringify(rows));
+    else window.sessionStorage.removeItem(key);
+  } catch {
+    // storage full or unavailable: the list still works for this page
+  }
+}
 
 /**
  * The tab's upload queue. It outlives the gallery, so opening a photo while a folder uploads
@@ -35,9 +68,29 @@ let shared: SharedQueue | null = null;
 export function useSharedUploadQueue(transport: UploadTransport, onAccepted: (item: UploadItem) => void, concurrency = 3) {
   if (!shared) {
     const accepted = new Set<(item: UploadItem) => void>();
-    shared = { accepted, queue: new UploadQueue({ transport, concurrency, onAccepted: (item) => accepted.forEach((l) => l(item)) }) };
+    const queue = new UploadQueue({ transport, concurrency, onAccepted: (item) => accepted.forEach((l) => l(item)) });
+    shared = { accepted, queue };
+    if (typeof window !== "undefined") {
+      let pending: ReturnType<typeof setTimeout> | null = null;
+      queue.subscribe(() => {
+        if (pending) return;
+        pending = setTimeout(() => {
+          pending = null;
+          save(queue);
+        }, 200);
+      });
+      window.addEventListener("pagehide", () => save(queue));
+    }
   }
-  const { queue, accepted } = shared;
+  const current = shared;
+  const { queue, accepted } = current;
+  useEffect(() => {
+    // The list survives a reload: finished rows as they were, unsent ones as interrupted.
+    // Read after hydration, so the server's HTML (no list) and the first render agree.
+    if (current.restored) return;
+    current.restored = true;
+    loadSaved(queue);
+  }, [current, queue]);
   const latest = useRef(onAccepted);
   latest.current = onAccepted;
   useEffect(() => {
@@ -45,7 +98,7 @@ export function useSharedUploadQueue(transport: UploadTransport, onAccepted: (it
     accepted.add(listener);
     return () => void accepted.delete(listener);
   }, [accepted]);
-  const items = useSyncExternalStore(queue.subscribe, queue.getSnapshot, queue.getSnapshot);
+  const items = useSyncExternalStore(queue.subscribe, queue.getSnapshot, () => NO_UPLOADS);
   const busy = items.some((i) => i.state === "queued" || i.state === "uploading" || i.state === "waiting");
   useEffect(() => {
     if (!busy) return;
@@ -74,7 +127,7 @@ function stateText(item: UploadItem, now: number, statusOf?: PhotoStatusOf): str
       return item.error?.status === 429 ? `Rate limited: retrying in ${seconds} s` : `Retrying in ${seconds} s`;
     }
     case "done": {
-      const photo = item.photoId ? statusOf?.(item.photoId) : undefined;
+      const photo = (item.photoId ? statusOf?.(item.photoId) : undefined) ?? item.outcome ?? undefined;
       if (!photo || photo.status === "processing") return "Uploaded · processing";
       if (photo.status === "ready") return "Ready";
       if (photo.status === "degraded") return "Ready, some steps failed";
@@ -84,14 +137,17 @@ function stateText(item: UploadItem, now: number, statusOf?: PhotoStatusOf): str
       return "Failed";
     case "cancelled":
       return "Cancelled";
+    case "interrupted":
+      return "Interrupted: the page was reloaded before this file was sent";
   }
 }
 
-function UploadRow({ item, queue, now, statusOf }: { item: UploadItem; queue: UploadQueue; now: number; statusOf?: PhotoStatusOf }) {
+function UploadRow({ item, queue, now, statusOf, chooseAgain }: { item: UploadItem; queue: UploadQueue; now: number; statusOf?: PhotoStatusOf; chooseAgain: (id: string) => void }) {
   const percent = item.total ? Math.min(100, Math.round((item.loaded / item.total) * 100)) : 0;
-  const photo = item.state === "done" && item.photoId ? statusOf?.(item.photoId) : undefined;
+  const photo = item.state === "done" && item.photoId ? (statusOf?.(item.photoId) ?? item.outcome ?? undefined) : undefined;
+  const fileGone = !queue.hasFile(item.id);
   const barColour =
-    item.state === "failed" ? "bg-red-600" : item.state === "done" ? "bg-emerald-600" : item.state === "waiting" ? "bg-amber-500" : "bg-accent-600";
+    item.state === "failed" ? "bg-red-600" : item.state === "interrupted" ? "bg-amber-500" : item.state === "done" ? "bg-emerald-600" : item.state === "waiting" ? "bg-amber-500" : "bg-accent-600";
   return (
     <li
       className="animate-[fotoai-enter_160ms_ease-out] rounded-md border border-zinc-200 p-2.5 dark:border-zinc-800"
@@ -117,7 +173,7 @@ function UploadRow({ item, queue, now, statusOf }: { item: UploadItem; queue: Up
         <div className={`h-full ${barColour}`} style={{ width: `${item.state === "done" ? 100 : percent}%` }} />
       </div>
       <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
-        <span className={item.state === "failed" ? "font-medium text-red-700 dark:text-red-400" : "text-zinc-700 dark:text-zinc-300"}>
+        <span className={item.state === "failed" || item.state === "interrupted" ? "font-medium text-red-700 dark:text-red-400" : "text-zinc-700 dark:text-zinc-300"}>
           {item.state === "done" && item.photoId && photo && photo.status !== "processing" ? (
             <Link href={`/photos/${encodeURIComponent(item.photoId)}`} className="underline">
               {stateText(item, now, statusOf)}
@@ -132,7 +188,16 @@ function UploadRow({ item, queue, now, statusOf }: { item: UploadItem; queue: Up
             {item.state === "failed" && item.error.advice ? ` ${item.error.advice}` : ""}
           </span>
         ) : null}
-        {(item.state === "failed" && !FINAL.has(item.error?.status ?? 0)) || item.state === "cancelled" ? (
+        {item.state === "interrupted" || ((item.state === "failed" || item.state === "cancelled") && fileGone && !FINAL.has(item.error?.status ?? 0)) ? (
+          <>
+            <button type="button" className="underline" onClick={() => chooseAgain(item.id)} data-testid="choose-again">
+              Choose the file again<span className="sr-only"> for {item.name}</span>
+            </button>
+            <button type="button" className="underline" onClick={() => queue.remove(item.id)}>
+              Remove<span className="sr-only"> {item.name}</span>
+            </button>
+          </>
+        ) : (item.state === "failed" && !FINAL.has(item.error?.status ?? 0)) || item.state === "cancelled" ? (
           <button type="button" className="underline" onClick={() => queue.retry(item.id)}>
             Retry<span className="sr-only"> {item.name}</span>
           </button>
@@ -150,6 +215,20 @@ function UploadRow({ item, queue, now, statusOf }: { item: UploadItem; queue: Up
 export function UploadPanel({ queue, items, statusOf }: { queue: UploadQueue; items: readonly UploadItem[]; statusOf?: PhotoStatusOf }) {
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
+  const againInput = useRef<HTMLInputElement>(null);
+  const againFor = useRef<string | null>(null);
+  const chooseAgain = (id: string) => {
+    againFor.current = id;
+    againInput.current?.click();
+  };
+  // Final states are remembered on the row, so a reload still says Ready or Rejected and why.
+  useEffect(() => {
+    for (const item of items) {
+      if (item.state !== "done" || !item.photoId) continue;
+      const photo = statusOf?.(item.photoId);
+      if (photo && photo.status !== "processing") queue.setOutcome(item.id, { status: photo.status, reason: photo.reason });
+    }
+  }, [items, statusOf, queue]);
   const [over, setOver] = useState(false);
   const [now, setNow] = useState(() => Date.now());
   const summary = queueSummary(items);
@@ -239,12 +318,28 @@ export function UploadPanel({ queue, items, statusOf }: { queue: UploadQueue; it
           }}
         />
       </div>
+      <input
+        ref={againInput}
+        type="file"
+        accept="image/*,.dng,.cr2,.cr3,.nef,.arw,.orf,.rw2,.raf,.heic,.heif"
+        className="sr-only"
+        tabIndex={-1}
+        aria-label="The file to upload again"
+        data-testid="again-input"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          if (file && againFor.current) queue.resume(againFor.current, file);
+          againFor.current = null;
+          e.target.value = "";
+        }}
+      />
       {items.length ? (
         <div className="mt-3">
           <div className="mb-2 flex items-center gap-3 text-sm">
             <p aria-live="polite" className="flex-1 text-zinc-700 dark:text-zinc-300">
               {summary.uploading + summary.queued + summary.waiting} uploading or waiting · {summary.done} uploaded
               {summary.failed ? ` · ${summary.failed} failed` : ""}
+              {summary.interrupted ? ` · ${summary.interrupted} interrupted` : ""}
             </p>
             {finished ? (
               <button type="button" className="underline" onClick={() => queue.clearFinished()}>
@@ -255,7 +350,7 @@ export function UploadPanel({ queue, items, statusOf }: { queue: UploadQueue; it
           {/* A long list scrolls in its own box: the gallery stays in view. */}
           <ul className="grid max-h-44 items-start gap-2 overflow-y-auto sm:grid-cols-2 lg:grid-cols-3" aria-label="Uploads" tabIndex={0}>
             {items.map((item) => (
-              <UploadRow key={item.id} item={item} queue={queue} now={now} statusOf={statusOf} />
+              <UploadRow key={item.id} item={item} queue={queue} now={now} statusOf={statusOf} chooseAgain={chooseAgain} />
             ))}
           </ul>
         </div>

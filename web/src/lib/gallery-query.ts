@@ -3,7 +3,7 @@
  * (`GET /v1/photos` with a cursor, or `GET /v1/search`).
  */
 
-import type { PhotoStatus } from "./photos";
+import type { PhotoStatus, PhotoSummary } from "./photos";
 
 export interface GalleryFilters {
   q: string;
@@ -98,4 +98,25 @@ export function earlyFetchScript(): string {
 export function searchPath(q: string, limit = 100): string {
   const params = new URLSearchParams({ q: q.trim(), limit: String(limit) });
   return `/v1/search?${params.toString()}`;
+}
+
+/**
+ * The filters applied to search results (the search endpoint takes only the words): the same
+ * rules as the list's — a tag by its exact label, any case; the camera by part of its name; the
+ * date range on when the photo was taken, so photos without a capture date are left out.
+ */
+export function matchesFilters(photo: PhotoSummary, filters: GalleryFilters): boolean {
+  if (filters.status && photo.status !== filters.status) return false;
+  if (filters.tag) {
+    const tag = filters.tag.toLowerCase();
+    if (!(photo.tags ?? []).some((t) => t.label.toLowerCase() === tag)) return false;
+  }
+  if (filters.camera && !(photo.camera ?? "").toLowerCase().includes(filters.camera.toLowerCase())) return false;
+  if (filters.from || filters.to) {
+    const day = photo.taken_at ? new Date(photo.taken_at).toISOString().slice(0, 10) : null;
+    if (!day) return false;
+    if (filters.from && day < filters.from) return false;
+    if (filters.to && day > filters.to) return false;
+  }
+  return true;
 }

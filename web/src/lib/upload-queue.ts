@@ -23,7 +23,17 @@ export interface TransportRequest {
 /** Sends one file; resolves with any HTTP answer, rejects on a network failure or abort. */
 export type UploadTransport = (request: TransportRequest) => Promise<TransportResult>;
 
-export type UploadState = "queued" | "uploading" | "waiting" | "done" | "failed" | "cancelled";
+/**
+ * `interrupted`: the page was reloaded or closed while the file was still to send; the browser
+ * no longer has the file, so only choosing it again can finish it.
+ */
+export type UploadState = "queued" | "uploading" | "waiting" | "done" | "failed" | "cancelled" | "interrupted";
+
+/** What became of an accepted upload, as last seen in the gallery (kept across a reload). */
+export interface UploadOutcome {
+  status: string;
+  reason?: string;
+}
 
 export interface UploadError {
   status: number;
@@ -44,6 +54,51 @@ export interface UploadItem {
   readonly error: UploadError | null;
   /** The photo id the gateway gave the accepted upload. */
   readonly photoId: string | null;
+  /** The accepted photo's last known status (ready, rejected …), once it left processing. */
+  readonly outcome?: UploadOutcome | null;
+}
+
+/** One row as kept in storage, with the idempotency key that a resumed upload reuses. */
+export interface SavedUpload {
+  item: UploadItem;
+  key: string;
+}
+
+/** Rows kept across a reload: the newest ones. */
+export const MAX_SAVED = 200;
+
+const STATES: ReadonlySet<string> = new Set(["queued", "uploading", "waiting", "done", "failed", "cancelled", "interrupted"]);
+
+/**
+ * Rows read back from storage after a reload. What was still to send is interrupted (the file
+ * is gone with the page); damaged entries are dropped.
+ */
+export function restoredItems(raw: unknown): SavedUpload[] {
+  if (!Array.isArray(raw)) return [];
+  const out: SavedUpload[] = [];
+  for (const entry of raw.slice(-MAX_SAVED)) {
+    const item = (entry as Partial<SavedUpload> | null)?.item;
+    const key = (entry as Partial<SavedUpload> | null)?.key;
+    if (!item || typeof key !== "string" || typeof item.id !== "string" || typeof item.name !== "string" || !STATES.has(item.state)) continue;
+    const inFlight = item.state === "queued" || item.state === "uploading" || item.state === "waiting";
+    out.push({
+      key,
+      item: {
+        id: item.id,
+        name: item.name,
+        size: Number(item.size) || 0,
+        state: inFlight ? "interrupted" : item.state,
+        loaded: inFlight ? 0 : Number(item.loaded) || 0,
+        total: Number(item.total) || 0,
+        attempts: Number(item.attempts) || 0,
+        retryAt: null,
+        error: item.error ?? null,
+        photoId: typeof item.photoId === "string" ? item.photoId : null,
+        outcome: item.outcome ?? null,
+      },
+    });
+  }
+  return out;
 }
 
 export interface UploadQueueOptions {
@@ -88,6 +143,62 @@ export class UploadQueue {
     this.onAccepted = options.onAccepted;
   }
 
+  /** The rows to keep across a reload (newest {@link MAX_SAVED}), with their idempotency keys. */
+  saved(): SavedUpload[] {
+    return this.items.slice(-MAX_SAVED).map((item) => ({ item, key: this.keys.get(item.id) ?? "" }));
+  }
+
+  /** Puts rows saved before a reload back in the list (ahead of any added since). */
+  restore(saved: readonly SavedUpload[]): void {
+    const known = new Set(this.items.map((i) => i.id));
+    const back = saved.filter((s) => !known.has(s.item.id));
+    if (!back.length) return;
+    for (const s of back) {
+      if (s.key) this.keys.set(s.item.id, s.key);
+      const n = Number(/^u(\d+)$/.exec(s.item.id)?.[1] ?? 0);
+      counter = Math.max(counter, n);
+    }
+    this.items = [...back.map((s) => s.item), ...this.items];
+    this.emit();
+  }
+
+  /** True while the browser still holds the row's file (false for rows restored after a reload). */
+  hasFile(id: string): boolean {
+    return this.files.has(id);
+  }
+
+  /**
+   * Sends a row again with a file chosen anew (after a reload). The same file keeps the row's
+   * idempotency key, so an upload that did land before the reload is not stored twice.
+   */
+  resume(id: string, file: File): void {
+    const item = this.find(id);
+    if (!item || (item.state !== "interrupted" && item.state !== "failed" && item.state !== "cancelled")) return;
+    const same = file.name === item.name.split("/").pop() && file.size === item.size;
+    if (!same || !this.keys.has(id)) this.keys.set(id, this.newKey());
+    this.files.set(id, file);
+    this.update(id, { name: same ? item.name : file.name, size: file.size, total: file.size, state: "queued", error: null, loaded: 0, attempts: 0, retryAt: null });
+    this.pump();
+  }
+
+  /** Drops one row that is not running (an interrupted upload nobody will finish). */
+  remove(id: string): void {
+    const item = this.find(id);
+    if (!item || item.state === "queued" || item.state === "uploading" || item.state === "waiting") return;
+    this.files.delete(id);
+    this.keys.delete(id);
+    this.items = this.items.filter((i) => i.id !== id);
+    this.emit();
+  }
+
+  /** Records what became of an accepted photo, so the row still says it after a reload. */
+  setOutcome(id: string, outcome: UploadOutcome): void {
+    const item = this.find(id);
+    if (!item || item.state !== "done") return;
+    if (item.outcome?.status === outcome.status && item.outcome?.reason === outcome.reason) return;
+    this.update(id, { outcome });
+  }
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -130,14 +241,14 @@ export class UploadQueue {
   /** Puts a failed or cancelled file back in the queue. */
   retry(id: string): void {
     const item = this.find(id);
-    if (!item || (item.state !== "failed" && item.state !== "cancelled")) return;
+    if (!item || (item.state !== "failed" && item.state !== "cancelled") || !this.files.has(id)) return;
     this.update(id, { state: "queued", error: null, loaded: 0, attempts: 0, retryAt: null });
     this.pump();
   }
 
   cancel(id: string): void {
     const item = this.find(id);
-    if (!item || item.state === "done" || item.state === "failed" || item.state === "cancelled") return;
+    if (!item || item.state === "done" || item.state === "failed" || item.state === "cancelled" || item.state === "interrupted") return;
     this.controllers.get(id)?.abort();
     this.update(id, { state: "cancelled", retryAt: null });
     this.pump();
@@ -145,7 +256,7 @@ export class UploadQueue {
 
   /** Drops finished rows (accepted, failed or cancelled) from the list. */
   clearFinished(): void {
-    const keep = this.items.filter((i) => i.state === "queued" || i.state === "uploading" || i.state === "waiting");
+    const keep = this.items.filter((i) => i.state === "queued" || i.state === "uploading" || i.state === "waiting" || i.state === "interrupted");
     for (const i of this.items) if (!keep.includes(i)) {
       this.files.delete(i.id);
       this.keys.delete(i.id);
@@ -267,7 +378,7 @@ export class UploadQueue {
 
 /** Counts for the queue's summary line. */
 export function queueSummary(items: readonly UploadItem[]): Record<UploadState, number> {
-  const counts: Record<UploadState, number> = { queued: 0, uploading: 0, waiting: 0, done: 0, failed: 0, cancelled: 0 };
+  const counts: Record<UploadState, number> = { queued: 0, uploading: 0, waiting: 0, done: 0, failed: 0, cancelled: 0, interrupted: 0 };
   for (const i of items) counts[i.state] += 1;
   return counts;
 }

@@ -53,3 +53,38 @@ export function takeFocus(): string | null {
   store()?.removeItem(FOCUS_KEY);
   return id;
 }
+
+const PLACE_KEY = "fotoai.gallery.place";
+
+/** Where the gallery was when a photo was opened: its scroll and where that photo's card sat. */
+export interface GalleryPlace {
+  id: string;
+  /** window.scrollY when the card was opened. */
+  scrollY: number;
+  /** The card's top edge from the viewport's top, in CSS pixels. */
+  top: number;
+}
+
+export function rememberPlace(place: GalleryPlace): void {
+  store()?.setItem(PLACE_KEY, JSON.stringify(place));
+}
+
+export function takePlace(): GalleryPlace | null {
+  const raw = store()?.getItem(PLACE_KEY) ?? null;
+  store()?.removeItem(PLACE_KEY);
+  try {
+    const place = raw ? (JSON.parse(raw) as GalleryPlace) : null;
+    if (place && typeof place.id === "string" && Number.isFinite(place.scrollY) && Number.isFinite(place.top)) return place;
+  } catch {
+    // a damaged entry: no place to go back to
+  }
+  return null;
+}
+
+/**
+ * How far to scroll so the card is where it was: the card's top now minus its top then. Zero
+ * when the card is not the one that was opened (the viewer moved on to another photo).
+ */
+export function scrollCorrection(place: GalleryPlace | null, id: string, topNow: number): number {
+  return place && place.id === id ? Math.round(topNow - place.top) : 0;
+}

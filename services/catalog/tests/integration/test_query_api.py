@@ -96,6 +96,23 @@ async def test_filters(client, project, owner) -> None:
     assert (await client.get("/internal/photos", params={"owner_id": owner, "limit": 0})).status_code == 422
 
 
+async def test_duplicate_of_lists_the_copies_of_a_photo(client, project, owner) -> None:
+    t0 = datetime(2026, 7, 1, tzinfo=UTC)
+    first = photo_story(owner, seed=40, t0=t0, content=b"same")
+    copies = [photo_story(owner, seed=41 + i, t0=t0 + timedelta(minutes=1 + i), content=b"same") for i in range(2)]
+    other = photo_story(owner, seed=45, t0=t0 + timedelta(minutes=5), content=b"different", phash=0x1234)
+    for story in (first, *copies, other):
+        for e in story:
+            await project(e)
+    r = await client.get("/internal/photos", params={"owner_id": owner, "duplicate_of": first[0].photo_id})
+    assert r.status_code == 200
+    assert sorted(i["id"] for i in r.json()["items"]) == sorted(c[0].photo_id for c in copies)
+    assert all(i["duplicate_of"] == first[0].photo_id for i in r.json()["items"])
+    # Another owner asking about the same photo sees nothing.
+    r = await client.get("/internal/photos", params={"owner_id": "someone-else", "duplicate_of": first[0].photo_id})
+    assert r.json()["items"] == []
+
+
 async def test_detail_objects_and_owner_scoping(client, project, owner) -> None:
     (story,) = await load(project, owner, 1)
     pid = story[0].photo_id

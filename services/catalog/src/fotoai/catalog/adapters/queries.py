@@ -75,6 +75,8 @@ class PgCatalogQueries:
         if filters.person:
             where.append(f"p.id IN (SELECT r.photo_id FROM recognized_faces r WHERE r.owner_id = $1 "
                          f"AND {arg(filters.person)} = ANY(r.person_ids))")
+        if filters.duplicate_of:
+            where.append(f"p.duplicate_of = {arg(filters.duplicate_of)}")
         sql = (
             f"SELECT {SUMMARY_COLUMNS}, {key} AS sort_at FROM photos p WHERE {' AND '.join(where)} "
             f"ORDER BY {key} DESC, p.id DESC LIMIT {arg(limit + 1)}"

@@ -20,3 +20,4 @@ class ListFilters:
     archived: bool | None = None
     person: str | None = None
     #: the copies the catalog marked as duplicates of this photo
+    duplicate_of: str | None = None

@@ -44,10 +44,12 @@ def build_router(queries: CatalogQueries, search: SearchPhotos) -> APIRouter:
         favorite: bool | None = None,
         archived: bool | None = None,
         person: Annotated[str | None, Query(max_length=64)] = None,
+        duplicate_of: Annotated[str | None, Query(max_length=64)] = None,
     ) -> dict[str, Any]:
         filters = ListFilters(tag=tag, status=status, taken_after=taken_after,
                               taken_before=taken_before, camera=camera, sort=sort,
-                              favorite=favorite, archived=archived, person=person)
+                              favorite=favorite, archived=archived, person=person,
+                              duplicate_of=duplicate_of)
         try:
             items, next_cursor = await queries.list_photos(owner_id, limit, cursor, filters)
         except InvalidCursor as exc:
