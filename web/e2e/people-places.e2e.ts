@@ -38,7 +38,7 @@ async function checkPage(name: string, title: string | RegExp, p: Page = page) {
 }
 
 /** Reloads `url` until `ready` holds: the lists follow events, a moment behind the commands. */
-async function reloadUntil(url: string, ready: () => Promise<boolean>, what: string, timeout = READY_TIMEOUT) {
+async function reloadUntil(url: string, ready: () => Promise<boolean>, what: string, timeout = 180_000) {
   await expect
     .poll(
       async () => {
@@ -89,7 +89,7 @@ describe("people, places and text in a browser", () => {
     for (const name of PHOTOS) {
       await page.locator('[data-testid="photo-card"][data-status="ready"]', { hasText: name }).waitFor({ timeout: READY_TIMEOUT });
     }
-  });
+  }, 2 * READY_TIMEOUT);
 
   it("shows two people, the face of each as an avatar, from the header's People link", async () => {
     await page.getByRole("link", { name: "People", exact: true }).click();

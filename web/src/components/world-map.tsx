@@ -13,7 +13,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerE
 import { feature } from "topojson-client";
 import type { GeometryCollection, Topology } from "topojson-specification";
 import land110m from "world-atlas/land-110m.json";
-import { clampView, clusterMarkers, fitView, HOME, MAX_ZOOM, tilesFor, viewBox, WORLD, type GeoPoint, type View } from "@/lib/map";
+import { clampView, CLUSTER_RADIUS, clusterMarkers, fitView, HOME, MAX_ZOOM, tilesFor, viewBox, WORLD, type GeoPoint, type View } from "@/lib/map";
 
 let landPath: string | null = null;
 
@@ -45,7 +45,17 @@ export function WorldMap({ markers, tiles = null }: { markers: GeoPoint[]; tiles
     }
   }, [markers]);
 
-  const clusters = useMemo(() => clusterMarkers(markers, view.zoom), [markers, view.zoom]);
+  // Markers keep their size on screen: their radius (and the clustering distance) are in pixels.
+  const [pixels, setPixels] = useState<number>(HOME.width);
+  useEffect(() => {
+    const svg = svgRef.current;
+    if (!svg || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(([entry]) => setPixels(entry.contentRect.width || HOME.width));
+    observer.observe(svg);
+    return () => observer.disconnect();
+  }, []);
+  const perPixel = HOME.width / pixels;
+  const clusters = useMemo(() => clusterMarkers(markers, view.zoom, CLUSTER_RADIUS * perPixel), [markers, view.zoom, perPixel]);
   const box = viewBox(view);
   const zoomBy = (factor: number, at?: [number, number]) =>
     setView((v) => {
@@ -94,7 +104,7 @@ export function WorldMap({ markers, tiles = null }: { markers: GeoPoint[]; tiles
     else if (e.key === "-") zoomBy(0.5);
   };
 
-  const scale = 1 / view.zoom;
+  const scale = perPixel / view.zoom;
   return (
     <div className="relative overflow-hidden rounded-xl border border-zinc-200 bg-sky-50 dark:border-zinc-800 dark:bg-slate-900" data-testid="world-map">
       <div className="absolute right-2 top-2 z-10 flex flex-col gap-1">
@@ -121,7 +131,7 @@ export function WorldMap({ markers, tiles = null }: { markers: GeoPoint[]; tiles
           aria-hidden="false"
         >
           {tiles
-            ? tilesFor(tiles, view).map((t) => (
+            ? tilesFor(tiles, view, pixels).map((t) => (
                 <image key={`${t.z}/${t.x}/${t.y}`} href={t.url} x={t.left} y={t.top} width={t.size} height={t.size} preserveAspectRatio="none" />
               ))
             : null}
