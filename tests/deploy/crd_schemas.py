@@ -18,7 +18,7 @@ DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 DURATION = r"^(\d+(ms|s|m|h))+$"
 KAFKA_TOPIC_NAME = r"^[a-zA-Z0-9._-]{1,249}$"
 
-_METADATA = {
+_METADATA: dict[str, Any] = {
     "type": "object",
     "required": ["name"],
     "properties": {

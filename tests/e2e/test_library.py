@@ -42,7 +42,7 @@ def photo_taken(at: datetime, seed: int, size: tuple[int, int] = (96, 64)) -> by
     return buf.getvalue()
 
 
-async def _eventually(check, timeout: float = 120, every: float = 0.5):  # type: ignore[no-untyped-def]
+async def _eventually(check, timeout: float = 120, every: float = 0.5):
     deadline = time.monotonic() + timeout
     while True:
         result = await check()
@@ -59,7 +59,7 @@ async def _upload(gateway: httpx.AsyncClient, data: bytes, name: str) -> str:
     return r.json()["id"]
 
 
-async def test_photos_come_back_in_capture_order(gateway) -> None:  # type: ignore[no-untyped-def]
+async def test_photos_come_back_in_capture_order(gateway) -> None:
     # Uploaded newest-taken first, so upload order and capture order disagree.
     taken = [datetime(2021, 7, 3, 9, 0), datetime(2018, 2, 1, 12, 0), datetime(2023, 12, 24, 18, 30)]
     ids = [await _upload(gateway, photo_taken(at, i), f"t{i}.jpg") for i, at in enumerate(taken)]
@@ -79,7 +79,7 @@ async def test_photos_come_back_in_capture_order(gateway) -> None:  # type: igno
     assert (await gateway.patch(f"/v1/photos/{ids[0]}", json={"favorite": True})).status_code == 202
     assert (await gateway.patch(f"/v1/photos/{ids[1]}", json={"archived": True})).status_code == 202
 
-    async def flags_applied():  # type: ignore[no-untyped-def]
+    async def flags_applied():
         fav = (await gateway.get("/v1/photos", params={"favorite": "true"})).json()["items"]
         timeline = (await gateway.get("/v1/photos", params={"sort": "taken"})).json()["items"]
         return [p["id"] for p in fav] == [ids[0]] and ids[1] not in [p["id"] for p in timeline]
@@ -89,7 +89,7 @@ async def test_photos_come_back_in_capture_order(gateway) -> None:  # type: igno
     assert [p["id"] for p in archived] == [ids[1]] and archived[0]["archived"] is True
 
 
-async def test_an_album_shared_by_link_shows_only_its_photos_until_revoked(gateway, stack_env) -> None:  # type: ignore[no-untyped-def]
+async def test_an_album_shared_by_link_shows_only_its_photos_until_revoked(gateway, stack_env) -> None:
     inside = [await _upload(gateway, photo_taken(datetime(2022, 5, i + 1), 100 + i), f"in{i}.jpg") for i in range(2)]
     outside = await _upload(gateway, photo_taken(datetime(2022, 6, 1), 200), "out.jpg")
     for pid in [*inside, outside]:
@@ -104,7 +104,7 @@ async def test_an_album_shared_by_link_shows_only_its_photos_until_revoked(gatew
     assert set(link) >= {"id", "token", "url", "expires_at"}
 
     async with httpx.AsyncClient(base_url=stack_env["FOTOAI_GATEWAY_URL"], timeout=30) as anonymous:
-        async def shared_ready():  # type: ignore[no-untyped-def]
+        async def shared_ready():
             resp = await anonymous.get(f"/v1/shared/{link['token']}")
             return resp.json() if resp.status_code == 200 and len(resp.json()["items"]) == 2 else None
 
@@ -135,12 +135,12 @@ async def test_an_album_shared_by_link_shows_only_its_photos_until_revoked(gatew
         assert (await anonymous.get(f"/v1/shared/{link['token']}/photos/{inside[0]}/content")).status_code == 404
 
 
-async def test_trash_restore_then_purge_removes_the_objects(gateway) -> None:  # type: ignore[no-untyped-def]
+async def test_trash_restore_then_purge_removes_the_objects(gateway) -> None:
     pid = await _upload(gateway, photo_taken(datetime(2020, 1, 1), 300), "trash.jpg")
     await wait_until_settled(gateway, pid)
     assert (await gateway.delete(f"/v1/photos/{pid}")).status_code == 202
 
-    async def in_trash():  # type: ignore[no-untyped-def]
+    async def in_trash():
         items = (await gateway.get("/v1/trash")).json()["items"]
         return (await gateway.get(f"/v1/photos/{pid}")).status_code == 404 and [p["id"] for p in items] == [pid]
 
@@ -148,7 +148,7 @@ async def test_trash_restore_then_purge_removes_the_objects(gateway) -> None:  #
     assert pid not in [p["id"] for p in (await gateway.get("/v1/photos")).json()["items"]]
     assert (await gateway.post(f"/v1/trash/{pid}/restore")).status_code == 202
 
-    async def restored():  # type: ignore[no-untyped-def]
+    async def restored():
         return (await gateway.get(f"/v1/photos/{pid}")).status_code == 200
 
     await _eventually(restored)
@@ -167,7 +167,7 @@ async def test_trash_restore_then_purge_removes_the_objects(gateway) -> None:  #
         await _eventually(in_trash)
         assert (await gateway.delete(f"/v1/trash/{pid}")).status_code == 202
 
-        async def purged():  # type: ignore[no-untyped-def]
+        async def purged():
             if (await gateway.get("/v1/trash")).json()["items"]:
                 return False
             return [(await s3.get(u)).status_code for u in urls] == [404] * len(urls)
@@ -185,7 +185,7 @@ def _import(folder: Path, state: Path, user: str, album: str | None = None) -> s
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-async def test_import_of_500_photos_interrupted_and_resumed_has_no_duplicates(gateway, user, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_import_of_500_photos_interrupted_and_resumed_has_no_duplicates(gateway, user, tmp_path) -> None:
     folder = tmp_path / "library"
     for i in range(500):
         sub = folder / f"{2000 + i % 5}" / f"{i % 7:02d}"
@@ -213,7 +213,7 @@ async def test_import_of_500_photos_interrupted_and_resumed_has_no_duplicates(ga
     assert "found 500 photo(s)" in out and "refused 0" in out and "2 other file(s) left alone" in out, out
     assert f"{done_before} already imported" in out, out
 
-    async def all_there():  # type: ignore[no-untyped-def]
+    async def all_there():
         items, cursor = [], None
         while True:
             params = {"limit": 200, **({"cursor": cursor} if cursor else {})}
@@ -235,7 +235,7 @@ async def test_import_of_500_photos_interrupted_and_resumed_has_no_duplicates(ga
 
     albums = (await gateway.get("/v1/albums")).json()["items"]
 
-    async def album_filled():  # type: ignore[no-untyped-def]
+    async def album_filled():
         got = (await gateway.get("/v1/albums")).json()["items"]
         return got and got[0]["photo_count"] == 500
 

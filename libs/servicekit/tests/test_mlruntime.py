@@ -104,7 +104,7 @@ async def test_a_failing_batch_fails_its_callers_and_the_worker_lives_on() -> No
 
 
 async def test_a_wrong_number_of_results_is_an_error_not_a_mixup() -> None:
-    batcher = Batcher(lambda batch: batch[:-1], max_batch=4, max_wait_ms=20)
+    batcher: Batcher[int, int] = Batcher(lambda batch: batch[:-1], max_batch=4, max_wait_ms=20)
     outcomes = await asyncio.gather(batcher.submit(1), batcher.submit(2), return_exceptions=True)
     await batcher.aclose()
     assert all(isinstance(o, RuntimeError) for o in outcomes)
@@ -124,7 +124,7 @@ async def test_close_fails_queued_and_later_submissions() -> None:
 
 async def test_observer_sees_every_batch() -> None:
     seen: list[tuple[int, float]] = []
-    batcher = Batcher(
+    batcher: Batcher[int, int] = Batcher(
         lambda b: b,
         max_batch=3,
         max_wait_ms=50,

@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 
 import httpx
-from fotoai.cli.importer import print_summary, run_import
+from fotoai.cli.importer import Summary, print_summary, run_import
 
 
 class FakeGateway:
@@ -68,7 +68,7 @@ def _library(tmp_path: Path) -> Path:
     return folder
 
 
-def _run(gw: FakeGateway, args: argparse.Namespace) -> tuple[object, str]:
+def _run(gw: FakeGateway, args: argparse.Namespace) -> tuple[Summary, str]:
     client = httpx.Client(base_url="http://gw.test", transport=httpx.MockTransport(gw.handler))
     summary = run_import(args, client, io.StringIO(), io.StringIO(), user="ann", sleep=lambda s: None)
     out = io.StringIO()

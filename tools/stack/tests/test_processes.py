@@ -5,6 +5,7 @@ SIGKILL for a child that ignores SIGTERM), and the children of a supervisor kill
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -128,7 +129,7 @@ def test_stop_all_stops_in_reverse_start_order_and_kills_what_ignores_sigterm(tm
     children = [sup.start(child(tmp_path, n, polite.format(order=str(order), name=n))) for n in names]
     deaf = sup.start(child(tmp_path, "deaf", stubborn, stop_timeout=0.5))
     for c in [*children, deaf]:
-        sup.wait_ready(c, lambda c=c: "ready" in c.log.read_text(), timeout=30)
+        sup.wait_ready(c, functools.partial(lambda c: "ready" in c.log.read_text(), c), timeout=30)
     assert set(json.loads(sup.children_file.read_text())) == {*names, "deaf"}
 
     sup.stop_all()

@@ -99,3 +99,12 @@ def queries(pool: asyncpg.Pool) -> PgCatalogQueries:
 @pytest.fixture
 def owner() -> str:
     return f"user-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="module")
+async def second_pool(databases: FreshDatabases) -> AsyncIterator[asyncpg.Pool]:
+    """Another fresh database of the same schema, per module: the order-tolerance properties
+    project the same events in another order there and compare the two catalogs."""
+    p = await create_pool(await databases.create(), 1, 4)
+    yield p
+    await p.close()

@@ -41,7 +41,7 @@ pytestmark = pytest.mark.integration
 T0 = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)
 
 
-async def _photo(project, owner: str, at: datetime, taken: datetime | None, content: bytes) -> str:  # type: ignore[no-untyped-def]
+async def _photo(project, owner: str, at: datetime, taken: datetime | None, content: bytes) -> str:
     pid = str(uuid.uuid4())
     sha = hashlib.sha256(content).hexdigest()
     await project(PhotoUploadedV1(photo_id=pid, owner_id=owner, occurred_at=at, original=OriginalObject(
@@ -56,21 +56,21 @@ async def _photo(project, owner: str, at: datetime, taken: datetime | None, cont
 
 
 @pytest.fixture
-def library(pool) -> ProjectLibrary:  # type: ignore[no-untyped-def]
+def library(pool) -> ProjectLibrary:
     return ProjectLibrary(PgLibraryStore(pool))
 
 
 @pytest.fixture
-def lq(pool) -> PgLibraryQueries:  # type: ignore[no-untyped-def]
+def lq(pool) -> PgLibraryQueries:
     return PgLibraryQueries(pool)
 
 
-async def _ids(queries: PgCatalogQueries, owner: str, **filters) -> list[str]:  # type: ignore[no-untyped-def]
+async def _ids(queries: PgCatalogQueries, owner: str, **filters) -> list[str]:
     items, _ = await queries.list_photos(owner, 50, None, ListFilters(**filters))
     return [i["id"] for i in items]
 
 
-async def test_timeline_is_capture_order_with_upload_time_fallback(project, queries, lq, owner) -> None:  # type: ignore[no-untyped-def]
+async def test_timeline_is_capture_order_with_upload_time_fallback(project, queries, lq, owner) -> None:
     a = await _photo(project, owner, T0, datetime(2020, 5, 1, tzinfo=UTC), b"a")
     b = await _photo(project, owner, T0 + timedelta(minutes=1), None, b"b")  # no EXIF date: upload time
     c = await _photo(project, owner, T0 + timedelta(minutes=2), datetime(2019, 1, 2, tzinfo=UTC), b"c")
@@ -83,7 +83,7 @@ async def test_timeline_is_capture_order_with_upload_time_fallback(project, quer
         {"month": "2026-05", "count": 1}, {"month": "2020-05", "count": 1}, {"month": "2019-01", "count": 1}]
 
 
-async def test_favourites_archive_and_trash(project, library, queries, lq, owner) -> None:  # type: ignore[no-untyped-def]
+async def test_favourites_archive_and_trash(project, library, queries, lq, owner) -> None:
     a = await _photo(project, owner, T0, None, b"fa")
     b = await _photo(project, owner, T0 + timedelta(seconds=5), None, b"fb")
     fav = PhotoUpdatedV1(photo_id=a, owner_id=owner, favorite=True, updated_by=owner)
@@ -115,7 +115,7 @@ async def test_favourites_archive_and_trash(project, library, queries, lq, owner
     assert await _ids(queries, owner) == [a]
 
 
-async def test_search_leaves_the_archive_out_unless_asked_for(project, library, queries, owner) -> None:  # type: ignore[no-untyped-def]
+async def test_search_leaves_the_archive_out_unless_asked_for(project, library, queries, owner) -> None:
     a = await _photo(project, owner, T0, None, b"sa")
     b = await _photo(project, owner, T0 + timedelta(seconds=5), None, b"sb")
     await library(PhotoUpdatedV1(photo_id=b, owner_id=owner, archived=True, updated_by=owner))
@@ -127,7 +127,7 @@ async def test_search_leaves_the_archive_out_unless_asked_for(project, library, 
     assert (await search(owner, "jpg", 10, archived=True)).items == []
 
 
-async def test_sha256_lookup_sees_the_library_and_the_trash(project, library, lq, owner) -> None:  # type: ignore[no-untyped-def]
+async def test_sha256_lookup_sees_the_library_and_the_trash(project, library, lq, owner) -> None:
     a = await _photo(project, owner, T0, None, b"sha-a")
     b = await _photo(project, owner, T0, None, b"sha-b")
     await library(PhotoTrashedV1(photo_id=b, owner_id=owner, trashed_by=owner))
@@ -137,7 +137,7 @@ async def test_sha256_lookup_sees_the_library_and_the_trash(project, library, lq
     assert await lq.by_sha256("someone-else", list(digest)) == {}
 
 
-async def test_albums_are_the_owners_and_links_open_only_their_album(project, library, lq, owner) -> None:  # type: ignore[no-untyped-def]
+async def test_albums_are_the_owners_and_links_open_only_their_album(project, library, lq, owner) -> None:
     other = f"other-{uuid.uuid4().hex[:8]}"
     a = await _photo(project, owner, T0, datetime(2024, 1, 1, tzinfo=UTC), b"al-a")
     b = await _photo(project, owner, T0, datetime(2025, 1, 1, tzinfo=UTC), b"al-b")

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fotoai.catalog.adapters.library_store import PgLibraryStore, library_snapshot
-from fotoai.catalog.adapters.store import create_pool
 from fotoai.catalog.library import ProjectLibrary
 from fotoai.contracts.library import (
     AlbumCreatedV1,
@@ -30,26 +29,18 @@ from hypothesis import strategies as st
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-async def second_pool(databases):  # type: ignore[no-untyped-def]
-    url = await databases.create()
-    p = await create_pool(url, 1, 4)
-    yield p
-    await p.close()
-
-
 @st.composite
-def histories(draw):  # type: ignore[no-untyped-def]
+def histories(draw):
     owner = f"lib-{uuid.uuid4().hex[:12]}"
     t0 = datetime(2026, 5, 1, tzinfo=UTC)
     photos = [f"{owner}-p{i}" for i in range(3)]
     albums = [f"{owner}-a{i}" for i in range(2)]
     links = [f"{owner}-l{i}" for i in range(2)]
 
-    def at():  # type: ignore[no-untyped-def]
+    def at():
         return t0 + timedelta(seconds=draw(st.integers(0, 6)))  # ties on purpose
 
-    def flag():  # type: ignore[no-untyped-def]
+    def flag():
         return draw(st.sampled_from([None, True, False]))
 
     kinds = st.sampled_from(["update", "trash", "restore", "created", "updated", "deleted", "added", "removed",
@@ -98,7 +89,7 @@ def histories(draw):  # type: ignore[no-untyped-def]
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(history=histories())
-async def test_any_order_with_redeliveries_converges_to_the_in_order_library(pool, second_pool, history) -> None:  # type: ignore[no-untyped-def]
+async def test_any_order_with_redeliveries_converges_to_the_in_order_library(pool, second_pool, history) -> None:
     owner, in_order, noisy = history
     first, second = ProjectLibrary(PgLibraryStore(pool)), ProjectLibrary(PgLibraryStore(second_pool))
     for event in in_order:

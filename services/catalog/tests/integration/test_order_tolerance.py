@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fotoai.catalog.adapters.store import PgCatalogStore, create_pool, snapshot
+from fotoai.catalog.adapters.store import PgCatalogStore, snapshot
 from fotoai.catalog.use_cases import Buckets, ProjectEvents
 from fotoai.contracts import PhotoDeletedV1
 from hypothesis import HealthCheck, given, settings
@@ -22,14 +22,6 @@ pytestmark = pytest.mark.integration
 class NullRemover:
     async def delete_prefix(self, bucket: str, prefix: str) -> int:
         return 0
-
-
-@pytest.fixture(scope="module")
-async def second_pool(databases):
-    url = await databases.create()
-    p = await create_pool(url, 1, 4)
-    yield p
-    await p.close()
 
 
 @st.composite

@@ -85,7 +85,8 @@ def test_camera_label() -> None:
 def test_phash_round_trips_into_a_signed_bigint() -> None:
     assert phash_to_int("ffffffffffffffff") == -1
     assert phash_to_int("0000000000000001") == 1
-    assert hamming(phash_to_int("ffffffffffffffff"), phash_to_int("0fffffffffffffff")) == 4
+    a, b = phash_to_int("ffffffffffffffff"), phash_to_int("0fffffffffffffff")
+    assert a is not None and b is not None and hamming(a, b) == 4
     assert phash_to_int(None) is None
 
 

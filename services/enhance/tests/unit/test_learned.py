@@ -1,9 +1,11 @@
 """The optional learned refiner: built, saved and loaded from a local path in the test."""
 
+from typing import Any
+
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
+torch: Any = pytest.importorskip("torch")  # the module object: its names are not analysed
 
 from fotoai.enhance.adapters.backends import build_enhancer
 from fotoai.enhance.adapters.learned_model import (

@@ -13,17 +13,17 @@ from typing import Any
 
 from fastapi import FastAPI, Query
 from fastapi.responses import JSONResponse
-from fotoai.contracts import Event
+from fotoai.contracts import Envelope
 from fotoai.servicekit.async_storage import ListedObject
 from fotoai.servicekit.storage import ObjectTooLarge, PresignedPost, StorageError, StoredStream
 
 
 class FakeBus:
     def __init__(self) -> None:
-        self.events: list[Event] = []
+        self.events: list[Envelope] = []
         self.fail = False
 
-    async def publish(self, event: Event) -> None:
+    async def publish(self, event: Envelope) -> None:
         if self.fail:
             raise ConnectionError("kafka down")
         self.events.append(event)

@@ -8,7 +8,7 @@ from fotoai.contracts.library import PhotoTrashedV1
 from fotoai.gateway.config import RateLimitOptions
 
 
-async def test_list_is_scoped_newest_first_and_presigned(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_list_is_scoped_newest_first_and_presigned(gw) -> None:
     client, h = gw
     r = await client.get("/v1/photos", headers=h.auth("alice"))
     assert r.status_code == 200
@@ -21,7 +21,7 @@ async def test_list_is_scoped_newest_first_and_presigned(gw) -> None:  # type: i
     assert h.catalog_app.state.calls[-1]["owner_id"] == "alice"
 
 
-async def test_cursor_and_filters_are_passed_through(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_cursor_and_filters_are_passed_through(gw) -> None:
     client, h = gw
     r = await client.get("/v1/photos?limit=2", headers=h.auth())
     page1 = r.json()
@@ -35,7 +35,7 @@ async def test_cursor_and_filters_are_passed_through(gw) -> None:  # type: ignor
     assert call["taken_after"].startswith("2020-01-01T00:00:00")
 
 
-async def test_bad_cursor_is_400_and_bad_params_are_422_problems(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_cursor_is_400_and_bad_params_are_422_problems(gw) -> None:
     client, h = gw
     r = await client.get("/v1/photos?cursor=bad", headers=h.auth())
     assert r.status_code == 400 and r.headers["content-type"].startswith("application/problem+json")
@@ -46,7 +46,7 @@ async def test_bad_cursor_is_400_and_bad_params_are_422_problems(gw) -> None:  #
         assert r.json()["status"] == 422
 
 
-async def test_other_users_photo_is_404_never_403(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_other_users_photo_is_404_never_403(gw) -> None:
     client, h = gw
     for path in ("/v1/photos/b1", "/v1/photos/b1/content", "/v1/photos/nope"):
         r = await client.get(path, headers=h.auth("alice"))
@@ -57,7 +57,7 @@ async def test_other_users_photo_is_404_never_403(gw) -> None:  # type: ignore[n
     assert (await client.get("/v1/photos/b1", headers=h.auth("bob"))).status_code == 200
 
 
-async def test_detail_has_rendition_urls_without_locations(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_detail_has_rendition_urls_without_locations(gw) -> None:
     client, h = gw
     r = await client.get("/v1/photos/p1", headers=h.auth())
     assert r.status_code == 200
@@ -69,7 +69,7 @@ async def test_detail_has_rendition_urls_without_locations(gw) -> None:  # type:
     assert d["metadata"]["camera_make"] == "Canon"
 
 
-async def test_content_redirects_to_a_presigned_url(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_content_redirects_to_a_presigned_url(gw) -> None:
     client, h = gw
     r = await client.get("/v1/photos/p1/content?rendition=original&download=true", headers=h.auth())
     assert r.status_code == 307
@@ -83,7 +83,7 @@ async def test_content_redirects_to_a_presigned_url(gw) -> None:  # type: ignore
     assert r.status_code == 422
 
 
-async def test_delete_moves_the_photo_to_the_trash(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_delete_moves_the_photo_to_the_trash(gw) -> None:
     client, h = gw
     r = await client.delete("/v1/photos/p1", headers=h.auth())
     assert r.status_code == 202
@@ -92,7 +92,7 @@ async def test_delete_moves_the_photo_to_the_trash(gw) -> None:  # type: ignore[
     assert isinstance(e, PhotoTrashedV1) and e.owner_id == "alice" and e.trashed_by == "alice"
 
 
-async def test_search_and_tags(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_search_and_tags(gw) -> None:
     client, h = gw
     r = await client.get("/v1/search?q=cat", headers=h.auth())
     assert r.status_code == 200
@@ -109,7 +109,7 @@ async def test_search_and_tags(gw) -> None:  # type: ignore[no-untyped-def]
     assert r.json()["items"] == [{"label": "cat", "count": 2}, {"label": "dog", "count": 1}, {"label": "sofa", "count": 1}]
 
 
-async def test_catalog_down_is_503_problem(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_catalog_down_is_503_problem(gw) -> None:
     client, h = gw
     h.catalog_up = False
     for path in ("/v1/photos", "/v1/photos/p1", "/v1/photos/p1/content", "/v1/search?q=x", "/v1/tags"):
@@ -122,7 +122,7 @@ async def test_catalog_down_is_503_problem(gw) -> None:  # type: ignore[no-untyp
     assert h.bus.events == []
 
 
-async def test_unknown_route_and_method_are_problems(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_unknown_route_and_method_are_problems(gw) -> None:
     client, _ = gw
     r = await client.get("/v1/nothing-here")
     assert r.status_code == 404 and r.headers["content-type"].startswith("application/problem+json")
@@ -130,7 +130,7 @@ async def test_unknown_route_and_method_are_problems(gw) -> None:  # type: ignor
     assert r.status_code == 405 and r.headers["content-type"].startswith("application/problem+json")
 
 
-async def test_read_rate_limit_per_user_with_headers(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_read_rate_limit_per_user_with_headers(make_client) -> None:
     rl = RateLimitOptions(reads_per_s=0.5, read_burst=3, ip_per_s=1000, ip_burst=1000)
     async with make_client(rate_limits=rl) as (client, h):
         seen = []
@@ -149,7 +149,7 @@ async def test_read_rate_limit_per_user_with_headers(make_client) -> None:  # ty
         assert (await client.get("/v1/photos", headers=h.auth("bob"))).status_code == 200
 
 
-async def test_ip_rate_limit_counts_failed_auth_and_honours_trusted_proxies(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_ip_rate_limit_counts_failed_auth_and_honours_trusted_proxies(make_client) -> None:
     rl = RateLimitOptions(reads_per_s=1000, read_burst=1000, ip_per_s=0.1, ip_burst=2)
     async with make_client(rate_limits=rl, trusted_proxies=["203.0.113.0/24"]) as (client, h):
         xff = {"X-Forwarded-For": "198.51.100.1"}
@@ -165,7 +165,7 @@ async def test_ip_rate_limit_counts_failed_auth_and_honours_trusted_proxies(make
         assert (await client.get("/v1/photos", headers={"X-Forwarded-For": "10.0.0.9", **h.auth()})).status_code == 429
 
 
-async def test_cors_only_for_configured_origins(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_cors_only_for_configured_origins(make_client) -> None:
     async with make_client(cors_origins=["http://localhost:5173"]) as (client, _):
         pre = {"Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization"}
         r = await client.options("/v1/photos", headers={"Origin": "http://localhost:5173", **pre})
@@ -175,7 +175,7 @@ async def test_cors_only_for_configured_origins(make_client) -> None:  # type: i
         assert "access-control-allow-origin" not in r.headers
 
 
-async def test_openapi_documents_security_and_problems(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_openapi_documents_security_and_problems(gw) -> None:
     client, _ = gw
     spec = (await client.get("/openapi.json")).json()
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"

@@ -171,7 +171,7 @@ async def test_jwks_url_refreshes_on_unknown_kid(rsa_key: rsa.RSAPrivateKey) -> 
     await keys.aclose()
 
 
-async def test_jwks_file(tmp_path, ec_key: ec.EllipticCurvePrivateKey) -> None:  # type: ignore[no-untyped-def]
+async def test_jwks_file(tmp_path, ec_key: ec.EllipticCurvePrivateKey) -> None:
     path = tmp_path / "jwks.json"
     path.write_text(json.dumps(jwks_of(e=ec_key)))
     ring = await JwksFileKeys(str(path)).keyring()
@@ -181,7 +181,7 @@ async def test_jwks_file(tmp_path, ec_key: ec.EllipticCurvePrivateKey) -> None: 
 # ------------------------------------------------------------------ through the HTTP API
 
 
-async def test_missing_token_is_401_with_challenge(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_missing_token_is_401_with_challenge(gw) -> None:
     client, _ = gw
     r = await client.get("/v1/photos")
     assert r.status_code == 401
@@ -191,12 +191,12 @@ async def test_missing_token_is_401_with_challenge(gw) -> None:  # type: ignore[
 
 
 @pytest.mark.parametrize("case", ["none", "wrong_key", "wrong_iss", "wrong_aud", "expired", "garbage", "basic"])
-async def test_bad_tokens_are_401_with_invalid_token(gw, case: str) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_tokens_are_401_with_invalid_token(gw, case: str) -> None:
     client, h = gw
     now = int(time.time())
     base = {"sub": "alice", "scope": "photos:read", "iat": now, "exp": now + 60, "iss": "fotoai-test", "aud": "fotoai"}
     tokens = {
-        "none": jwt.encode(base, None, algorithm="none"),
+        "none": jwt.encode(base, None, algorithm="none"),  # type: ignore[arg-type]  # "none" takes no key
         "wrong_key": jwt.encode(base, "k" * 40, "HS256"),
         "wrong_iss": jwt.encode({**base, "iss": "x"}, h.secret, "HS256"),
         "wrong_aud": jwt.encode({**base, "aud": "x"}, h.secret, "HS256"),
@@ -211,7 +211,7 @@ async def test_bad_tokens_are_401_with_invalid_token(gw, case: str) -> None:  # 
         assert 'error="invalid_token"' in r.headers["www-authenticate"]
 
 
-async def test_missing_scope_is_403(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_missing_scope_is_403(gw) -> None:
     client, h = gw
     r = await client.get("/v1/photos", headers=h.auth(scope="photos:write"))
     assert r.status_code == 403
@@ -225,7 +225,7 @@ async def test_missing_scope_is_403(gw) -> None:  # type: ignore[no-untyped-def]
     assert r.status_code == 200
 
 
-async def test_dev_token_only_when_enabled(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_dev_token_only_when_enabled(make_client) -> None:
     async with make_client() as (client, _):
         r = await client.post("/v1/dev/token", json={"user": "carol"})
         assert r.status_code == 200
@@ -240,7 +240,7 @@ async def test_dev_token_only_when_enabled(make_client) -> None:  # type: ignore
         assert r.headers["content-type"].startswith("application/problem+json")
 
 
-async def test_jwks_unreachable_is_503_not_500(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_jwks_unreachable_is_503_not_500(make_client) -> None:
     def down(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 

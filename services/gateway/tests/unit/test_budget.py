@@ -8,7 +8,7 @@ from fotoai.gateway.config import RateLimitOptions
 from .test_uploads import jpeg
 
 
-async def test_deletes_spend_the_write_budget_not_the_read_budget(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_deletes_spend_the_write_budget_not_the_read_budget(make_client) -> None:
     rl = RateLimitOptions(reads_per_s=0.001, read_burst=1, writes_per_s=0.001, write_burst=2,
                           ip_per_s=1000, ip_burst=1000)
     async with make_client(rate_limits=rl) as (client, h):
@@ -23,7 +23,7 @@ async def test_deletes_spend_the_write_budget_not_the_read_budget(make_client) -
         assert len(h.bus.events) == 2  # the refused delete published nothing
 
 
-async def test_completing_a_direct_upload_spends_the_write_budget(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_completing_a_direct_upload_spends_the_write_budget(make_client) -> None:
     data = jpeg()
     rl = RateLimitOptions(reads_per_s=0.001, read_burst=1, writes_per_s=0.001, write_burst=1,
                           ip_per_s=1000, ip_burst=1000)

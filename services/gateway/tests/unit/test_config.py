@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from fotoai.gateway.config import GatewaySettings
+from fotoai.gateway.config import GatewayOptions, GatewaySettings
 
 SECRET = "x" * 40
 
@@ -42,7 +42,7 @@ def test_nested_rate_limits_and_env_names(monkeypatch: pytest.MonkeyPatch) -> No
     assert s.jwt_secret is not None and s.jwt_secret.get_secret_value() == SECRET
     assert (s.jwt_issuer, s.jwt_audience, s.redis_url, s.catalog_url) == ("iss", "aud", "redis://127.0.0.1:1/0", "http://catalog:8001")
     assert s.gateway.max_upload_bytes == 1000 and s.gateway.rate_limits.uploads_per_day == 5
-    assert s.gateway.max_upload_bytes != GatewaySettings.model_fields["gateway"].default_factory().max_upload_bytes  # type: ignore[misc]
+    assert s.gateway.max_upload_bytes != GatewayOptions().max_upload_bytes
 
 
 def test_dev_login_only_in_local_mode_without_jwks(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -126,7 +126,7 @@ def _multipart(parts: list[tuple[str, str | None, bytes]], boundary: str = "b0un
 
 
 async def _collect(body: bytes, chunk: int) -> list[tuple[str | None, str | None, bytes]]:
-    async def chunks():  # type: ignore[no-untyped-def]
+    async def chunks():
         for i in range(0, len(body), chunk):
             yield body[i : i + chunk]
 

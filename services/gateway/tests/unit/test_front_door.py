@@ -47,7 +47,7 @@ def test_slots_cap_the_replica_and_each_user():
     assert slots.in_flight == 0 and not slots._by_user
 
 
-async def test_uploads_past_the_caps_are_refused_at_once_not_queued(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_uploads_past_the_caps_are_refused_at_once_not_queued(make_client) -> None:
     async with make_client(max_uploads_per_user=2, max_uploads_in_flight=3, upload_idle_timeout_s=2) as (client, h):
         hdrs = {"Content-Type": "image/jpeg", "Content-Length": "100000"}
         stalled = [asyncio.create_task(client.post("/v1/photos", content=stalling(jpeg(), 3),
@@ -69,7 +69,7 @@ async def test_uploads_past_the_caps_are_refused_at_once_not_queued(make_client)
         assert ok.status_code == 202
 
 
-async def test_a_stalled_upload_ends_408_and_leaves_nothing(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_a_stalled_upload_ends_408_and_leaves_nothing(make_client) -> None:
     async with make_client(upload_idle_timeout_s=0.5) as (client, h):
         r = await client.post("/v1/photos", content=stalling(jpeg(), 5),
                               headers={**h.auth(), "Content-Type": "image/jpeg", "Content-Length": "100000"})
@@ -77,7 +77,7 @@ async def test_a_stalled_upload_ends_408_and_leaves_nothing(make_client) -> None
         assert h.store.objects == {} and h.bus.events == []
 
 
-async def test_an_upload_past_its_deadline_ends_408(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_an_upload_past_its_deadline_ends_408(make_client) -> None:
     async def trickle():
         yield jpeg()
         for _ in range(50):  # never idle long, but never done
@@ -90,7 +90,7 @@ async def test_an_upload_past_its_deadline_ends_408(make_client) -> None:  # typ
         assert h.store.objects == {}
 
 
-async def test_raw_bodies_stream_with_their_exact_length(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_raw_bodies_stream_with_their_exact_length(gw) -> None:
     client, h = gw
     data = jpeg()
     r = await client.post("/v1/photos", content=data, headers={**h.auth(), "Content-Type": "image/jpeg"})
@@ -100,7 +100,7 @@ async def test_raw_bodies_stream_with_their_exact_length(gw) -> None:  # type: i
     assert h.store.lengths == [len(data), None]  # a single streamed PUT / a multipart upload
 
 
-async def test_the_html_polyglot_is_refused_and_claims_are_never_stored(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_the_html_polyglot_is_refused_and_claims_are_never_stored(gw) -> None:
     client, h = gw
     assert not sniff(POLYGLOT).image
     r = await client.post("/v1/photos", content=POLYGLOT, headers={**h.auth(), "Content-Type": "text/html"})
@@ -122,7 +122,7 @@ def test_only_raster_image_types_are_ever_served():
         assert servable_type(hostile) == "application/octet-stream"
 
 
-async def test_originals_are_served_as_detected_downloads(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_originals_are_served_as_detected_downloads(gw) -> None:
     client, h = gw
     r = await client.get("/v1/photos/p1/content", params={"rendition": "original"}, headers=h.auth())
     assert r.status_code == 307
@@ -131,7 +131,7 @@ async def test_originals_are_served_as_detected_downloads(gw) -> None:  # type: 
     assert "text/html" not in url
 
 
-async def test_too_many_form_fields_before_the_file_are_refused(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_too_many_form_fields_before_the_file_are_refused(make_client) -> None:
     async with make_client(max_form_fields=3) as (client, h):
         fields = {f"f{i}": "x" for i in range(10)}
         r = await client.post("/v1/photos", headers=h.auth(), data=fields,
@@ -142,7 +142,7 @@ async def test_too_many_form_fields_before_the_file_are_refused(make_client) -> 
         assert r.status_code == 202
 
 
-async def test_a_hostile_kid_never_breaks_the_challenge(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_a_hostile_kid_never_breaks_the_challenge(gw) -> None:
     from fotoai.gateway.domain.auth import UnknownKey
     from fotoai.gateway.entrypoints.http import _unauthorized
 
@@ -162,7 +162,7 @@ async def test_a_hostile_kid_never_breaks_the_challenge(gw) -> None:  # type: ig
         assert challenge.count('"') == 6 and challenge.isascii() and "\n" not in challenge
 
 
-async def test_subjects_cannot_reach_other_owners_keys(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_subjects_cannot_reach_other_owners_keys(gw) -> None:
     client, h = gw
     assert owner_id_of("alice") == "alice" and owner_id_of("auth0|42") == "auth0|42"
     assert owner_id_of("bob/../alice") == "bob%2F..%2Falice" and owner_id_of("a:b") == "a%3Ab"
@@ -180,7 +180,7 @@ async def test_subjects_cannot_reach_other_owners_keys(gw) -> None:  # type: ign
         assert r.status_code == 401
 
 
-async def test_every_api_answer_carries_nosniff_and_a_strict_csp(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_every_api_answer_carries_nosniff_and_a_strict_csp(gw) -> None:
     client, h = gw
     for r in [await client.get("/v1/photos", headers=h.auth()), await client.get("/v1/photos"),
               await client.get("/healthz")]:
@@ -188,7 +188,7 @@ async def test_every_api_answer_carries_nosniff_and_a_strict_csp(gw) -> None:  #
         assert r.headers["content-security-policy"].startswith("default-src 'none'")
 
 
-async def test_forwarded_for_is_believed_only_from_the_web_server(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_forwarded_for_is_believed_only_from_the_web_server(make_client) -> None:
     from fotoai.gateway.config import RateLimitOptions
 
     rl = RateLimitOptions(ip_per_s=0.001, ip_burst=2)

@@ -18,7 +18,7 @@ from fotoai.contracts.library import (
 from fotoai.gateway.library import purge_event_id
 
 
-async def test_patch_flags_publishes_an_update_and_hides_others_photos(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_patch_flags_publishes_an_update_and_hides_others_photos(gw) -> None:
     client, h = gw
     r = await client.patch("/v1/photos/p1", json={"favorite": True}, headers=h.auth())
     assert r.status_code == 202 and r.json() == {"id": "p1", "favorite": True, "archived": False}
@@ -28,7 +28,7 @@ async def test_patch_flags_publishes_an_update_and_hides_others_photos(gw) -> No
     assert (await client.patch("/v1/photos/p1", json={}, headers=h.auth())).status_code == 422
 
 
-async def test_list_passes_timeline_sort_and_filters_to_the_catalog(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_list_passes_timeline_sort_and_filters_to_the_catalog(gw) -> None:
     client, h = gw
     r = await client.get("/v1/photos", params={"sort": "taken", "favorite": "true"}, headers=h.auth())
     assert r.status_code == 200
@@ -36,7 +36,7 @@ async def test_list_passes_timeline_sort_and_filters_to_the_catalog(gw) -> None:
     assert r.json() == {"buckets": [{"month": "2026-01", "count": 3}]}
 
 
-async def test_a_new_album_is_usable_at_once_by_its_owner_only(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_a_new_album_is_usable_at_once_by_its_owner_only(gw) -> None:
     client, h = gw
     r = await client.post("/v1/albums", json={"title": "Holidays"}, headers=h.auth())
     assert r.status_code == 201
@@ -56,7 +56,7 @@ async def test_a_new_album_is_usable_at_once_by_its_owner_only(gw) -> None:  # t
         assert r.status_code == 404, (method, path)
 
 
-async def test_share_links_carry_a_hash_and_revocation_is_immediate(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_share_links_carry_a_hash_and_revocation_is_immediate(gw) -> None:
     client, h = gw
     h.library.albums["a1"] = {"owner": "alice", "title": "Family", "photos": ["p1"], "links": {}}
     r = await client.post("/v1/albums/a1/links", json={"expires_in": 3600}, headers=h.auth())
@@ -84,7 +84,7 @@ async def test_share_links_carry_a_hash_and_revocation_is_immediate(gw) -> None:
     assert (await client.get(f"/v1/shared/{link['token']}/photos/p1/content")).status_code == 404
 
 
-async def test_shared_routes_are_rate_limited_per_ip(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_shared_routes_are_rate_limited_per_ip(make_client) -> None:
     from fotoai.gateway.library_config import LibraryOptions
 
     async with make_client(library=LibraryOptions(shared_per_s=0.01, shared_burst=3)) as (client, _):
@@ -92,7 +92,7 @@ async def test_shared_routes_are_rate_limited_per_ip(make_client) -> None:  # ty
     assert codes[:3] == [404, 404, 404] and codes[3:] == [429, 429]
 
 
-async def test_trash_restore_and_purge(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_trash_restore_and_purge(gw) -> None:
     client, h = gw
     assert (await client.post("/v1/trash/p1/restore", headers=h.auth())).status_code == 404
     h.library.trash["p1"] = "alice"
@@ -109,13 +109,13 @@ async def test_trash_restore_and_purge(gw) -> None:  # type: ignore[no-untyped-d
     assert r.json() == {"purged": 2}
 
 
-async def test_automatic_purge_publishes_what_is_past_retention(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_automatic_purge_publishes_what_is_past_retention(gw) -> None:
     client, h = gw
     await client.get("/v1/timeline", headers=h.auth())  # builds the library
     library = h.app.state.library
     seen = []
 
-    async def expired(before, limit):  # type: ignore[no-untyped-def]
+    async def expired(before, limit):
         seen.append(before)
         return [{"photo_id": "p2", "owner_id": "alice"}]
 
@@ -125,7 +125,7 @@ async def test_automatic_purge_publishes_what_is_past_retention(gw) -> None:  # 
     assert isinstance(h.bus.events[-1], PhotoDeletedV1) and h.bus.events[-1].deleted_by == "system:trash-retention"
 
 
-async def test_lookup_by_sha256(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_lookup_by_sha256(gw) -> None:
     client, h = gw
     r = await client.post("/v1/photos/lookup", json={"sha256": ["0" * 64, "1" * 64]}, headers=h.auth())
     assert r.status_code == 200 and set(r.json()["found"]) == {"0" * 64}

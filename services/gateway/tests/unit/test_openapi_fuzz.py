@@ -33,7 +33,7 @@ def test_no_server_errors_and_conformance() -> None:
     harness.app.state.gateway = build_gateway(harness.settings, harness.adapters)
     schema = schemathesis.openapi.from_asgi("/openapi.json", harness.app)
     token = harness.token("alice", "photos:read photos:write")
-    operations = [r.ok() for r in schema.get_all_operations()]
+    operations = [r.ok() for r in schema.get_all_operations()]  # type: ignore[union-attr]  # an Err raises on .ok(), failing the test
     assert len(operations) >= 9
     failures: list[str] = []
     for op, mode in [(op, mode) for op in operations for mode in GenerationMode]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fotoai.gateway.entrypoints.schemas import PhotoDetail
 
 
-async def test_openapi_detail_documents_place_text_and_the_person_of_each_face(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_openapi_detail_documents_place_text_and_the_person_of_each_face(gw) -> None:
     client, _ = gw
     spec = (await client.get("/openapi.json")).json()
     schemas = spec["components"]["schemas"]
@@ -36,7 +36,7 @@ def test_the_detail_model_keeps_recognition_fields_and_unknown_ones() -> None:
     assert bare["place"] is None and bare["text"] is None and bare["faces"] == []
 
 
-async def test_recluster_publishes_the_owners_command(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_recluster_publishes_the_owners_command(gw) -> None:
     client, h = gw
     r = await client.post("/v1/people/recluster", headers=h.auth("alice"))
     assert r.status_code == 202, r.text

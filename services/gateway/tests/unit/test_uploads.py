@@ -20,7 +20,7 @@ def jpeg(size: tuple[int, int] = (64, 48)) -> bytes:
     return buf.getvalue()
 
 
-async def test_multipart_upload_streams_hashes_and_publishes(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_multipart_upload_streams_hashes_and_publishes(gw) -> None:
     client, h = gw
     data = jpeg()
     r = await client.post("/v1/photos", headers=h.auth(), files={"file": ("../../etc/My Photo.JPG", data, "image/jpeg")})
@@ -39,7 +39,7 @@ async def test_multipart_upload_streams_hashes_and_publishes(gw) -> None:  # typ
     assert event.original.content_type == "image/jpeg"
 
 
-async def test_multipart_with_other_fields_first(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_multipart_with_other_fields_first(gw) -> None:
     client, h = gw
     data = jpeg()
     r = await client.post("/v1/photos", headers=h.auth(), data={"album": "holidays"},
@@ -48,7 +48,7 @@ async def test_multipart_with_other_fields_first(gw) -> None:  # type: ignore[no
     assert r.json()["size"] == len(data)
 
 
-async def test_multipart_without_file_field_is_400(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_multipart_without_file_field_is_400(gw) -> None:
     client, h = gw
     r = await client.post("/v1/photos", headers=h.auth(), files={"photo": ("a.jpg", jpeg(), "image/jpeg")})
     assert r.status_code == 400 and "file" in r.json()["detail"]
@@ -58,7 +58,7 @@ async def test_multipart_without_file_field_is_400(gw) -> None:  # type: ignore[
     assert h.bus.events == []
 
 
-async def test_raw_body_upload_with_file_name_header(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_raw_body_upload_with_file_name_header(gw) -> None:
     client, h = gw
     data = jpeg()
     r = await client.post("/v1/photos", content=data,
@@ -67,11 +67,11 @@ async def test_raw_body_upload_with_file_name_header(gw) -> None:  # type: ignor
     assert h.bus.events[0].original.file_name == "café.jpg"
 
 
-async def test_raw_chunked_upload_without_length(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_raw_chunked_upload_without_length(gw) -> None:
     client, h = gw
     data = jpeg((300, 200)) * 3
 
-    async def body():  # type: ignore[no-untyped-def]
+    async def body():
         for i in range(0, len(data), 1000):
             yield data[i : i + 1000]
 
@@ -92,7 +92,7 @@ async def test_raw_chunked_upload_without_length(gw) -> None:  # type: ignore[no
         (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image/svg+xml"),
     ],
 )
-async def test_obvious_non_images_are_415(gw, payload: bytes, ctype: str) -> None:  # type: ignore[no-untyped-def]
+async def test_obvious_non_images_are_415(gw, payload: bytes, ctype: str) -> None:
     client, h = gw
     r = await client.post("/v1/photos", content=payload, headers={**h.auth(), "Content-Type": ctype})
     assert r.status_code == 415, r.text
@@ -100,7 +100,7 @@ async def test_obvious_non_images_are_415(gw, payload: bytes, ctype: str) -> Non
     assert h.store.objects == {} and h.bus.events == []
 
 
-async def test_wrong_content_type_and_empty_body(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_wrong_content_type_and_empty_body(gw) -> None:
     client, h = gw
     r = await client.post("/v1/photos", content=jpeg(), headers={**h.auth(), "Content-Type": "text/plain"})
     assert r.status_code == 415
@@ -108,21 +108,21 @@ async def test_wrong_content_type_and_empty_body(gw) -> None:  # type: ignore[no
     assert r.status_code == 400
 
 
-async def test_unknown_but_plausible_binary_goes_on(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_unknown_but_plausible_binary_goes_on(gw) -> None:
     client, h = gw
     raw = bytes(range(256)) * 4  # e.g. an exotic RAW format: ingest decides
     r = await client.post("/v1/photos", content=raw, headers={**h.auth(), "Content-Type": "image/x-exotic-raw"})
     assert r.status_code == 202
 
 
-async def test_size_limit_is_413_from_content_length_and_while_streaming(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_size_limit_is_413_from_content_length_and_while_streaming(make_client) -> None:
     async with make_client(max_upload_bytes=10_000) as (client, h):
         big = jpeg() + bytes(20_000)
         r = await client.post("/v1/photos", content=big, headers={**h.auth(), "Content-Type": "image/jpeg"})
         assert r.status_code == 413
         chunks_sent = 0
 
-        async def body():  # type: ignore[no-untyped-def]
+        async def body():
             nonlocal chunks_sent
             yield big[:1000]
             for i in range(1000, len(big), 1000):
@@ -137,7 +137,7 @@ async def test_size_limit_is_413_from_content_length_and_while_streaming(make_cl
         assert h.store.objects == {} and h.bus.events == []
 
 
-async def test_idempotency_key_replays_the_first_answer(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_idempotency_key_replays_the_first_answer(gw) -> None:
     client, h = gw
     hdrs = {**h.auth(), "Content-Type": "image/jpeg", "Idempotency-Key": "k-123"}
     r1 = await client.post("/v1/photos", content=jpeg(), headers=hdrs)
@@ -156,12 +156,12 @@ async def test_idempotency_key_replays_the_first_answer(gw) -> None:  # type: ig
     assert ok.status_code == 202
 
 
-async def test_concurrent_same_idempotency_key_is_409(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_concurrent_same_idempotency_key_is_409(gw) -> None:
     client, h = gw
     gate = asyncio.Event()
     data = jpeg()
 
-    async def slow():  # type: ignore[no-untyped-def]
+    async def slow():
         yield data[:600]
         await gate.wait()
         yield data[600:]
@@ -175,14 +175,14 @@ async def test_concurrent_same_idempotency_key_is_409(gw) -> None:  # type: igno
     assert (await first).status_code == 202
 
 
-async def test_publish_failure_is_503_and_removes_the_object(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_publish_failure_is_503_and_removes_the_object(gw) -> None:
     client, h = gw
     h.bus.fail = True
     r = await client.post("/v1/photos", content=jpeg(), headers={**h.auth(), "Content-Type": "image/jpeg"})
     assert r.status_code == 503 and h.store.objects == {}
 
 
-async def test_upload_budget_count_per_user(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_upload_budget_count_per_user(make_client) -> None:
     rl = RateLimitOptions(uploads_per_day=10, upload_burst=2, ip_per_s=1000, ip_burst=1000)
     async with make_client(rate_limits=rl) as (client, h):
         hdrs = {**h.auth(), "Content-Type": "image/jpeg"}
@@ -194,7 +194,7 @@ async def test_upload_budget_count_per_user(make_client) -> None:  # type: ignor
         assert (await client.get("/v1/photos", headers=h.auth())).status_code == 200
 
 
-async def test_upload_budget_bytes_per_day(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_upload_budget_bytes_per_day(make_client) -> None:
     data = jpeg()
     rl = RateLimitOptions(upload_bytes_per_day=len(data) * 2 + 10, ip_per_s=1000, ip_burst=1000)
     async with make_client(rate_limits=rl) as (client, h):
@@ -206,7 +206,7 @@ async def test_upload_budget_bytes_per_day(make_client) -> None:  # type: ignore
         assert r.status_code == 429
 
 
-async def test_direct_upload_flow(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_direct_upload_flow(gw) -> None:
     client, h = gw
     data = jpeg()
     r = await client.post("/v1/uploads", json={"file_name": "dir/big.jpg", "content_type": "image/jpeg", "size": len(data)},
@@ -240,7 +240,7 @@ async def test_direct_upload_flow(gw) -> None:  # type: ignore[no-untyped-def]
     assert h.store.objects[("fotoai-originals", f"alice/{uid}/original")] == data
 
 
-async def test_direct_upload_refusals(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_direct_upload_refusals(make_client) -> None:
     async with make_client(max_upload_bytes=5000) as (client, h):
         r = await client.post("/v1/uploads", json={"content_type": "image/jpeg", "size": 6000}, headers=h.auth())
         assert r.status_code == 413
@@ -260,7 +260,7 @@ async def test_direct_upload_refusals(make_client) -> None:  # type: ignore[no-u
         assert h.bus.events == []
 
 
-async def test_direct_uploads_charge_the_real_bytes(make_client) -> None:  # type: ignore[no-untyped-def]
+async def test_direct_uploads_charge_the_real_bytes(make_client) -> None:
     data = jpeg()
     budget = 3 * len(data)
     rl = RateLimitOptions(upload_bytes_per_day=budget, ip_per_s=1000, ip_burst=1000)
@@ -278,7 +278,7 @@ async def test_direct_uploads_charge_the_real_bytes(make_client) -> None:  # typ
         assert r.status_code == 201
 
 
-async def test_the_reaper_removes_direct_uploads_never_completed(gw) -> None:  # type: ignore[no-untyped-def]
+async def test_the_reaper_removes_direct_uploads_never_completed(gw) -> None:
     from datetime import datetime, timedelta
 
     _client, h = gw

@@ -11,7 +11,7 @@ from fotoai.ingest.domain.decode import DecodeLimits
 from fotoai.ingest.domain.jpeg_reuse import can_reuse, estimate_quality, strip_metadata
 from fotoai.ingest.domain.pipeline import PhotoJob, process_photo
 from fotoai.ingest.domain.renditions import Encoding, RenditionSpec
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, JpegImagePlugin
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,9 @@ def picture(samples):
 
 
 def _quality_of(data: bytes) -> int:
-    return estimate_quality(list(Image.open(io.BytesIO(data)).quantization[0]))
+    image = Image.open(io.BytesIO(data))
+    assert isinstance(image, JpegImagePlugin.JpegImageFile)
+    return estimate_quality(list(image.quantization[0]))
 
 
 @pytest.mark.parametrize("quality", [30, 50, 75, 85, 88, 92, 95])

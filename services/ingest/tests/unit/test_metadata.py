@@ -64,7 +64,9 @@ def _exif(ifd0: dict, sub: dict | None = None, gps: dict | None = None) -> Image
         exif[0x8769] = sub
     if gps:
         exif[0x8825] = gps
-    return load_exif(exif.tobytes())
+    loaded = load_exif(exif.tobytes())
+    assert loaded is not None
+    return loaded
 
 
 @pytest.mark.parametrize("value", [0, 9, 99, 65535])

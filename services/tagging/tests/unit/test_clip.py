@@ -105,10 +105,12 @@ def test_siglip_loads_and_scores_with_a_sigmoid(tiny_siglip_dir, astronaut) -> N
     model = build_model(
         TaggingOptions(clip_path=tiny_siglip_dir, device="cpu", threshold=0.0, top_k=400)
     )
+    assert isinstance(model, ClipTagger)
     model.load()
     [result] = model.predict([model.prepare(astronaut)])
     sims = model.similarities(result.embedding)
     hf = model._model
+    assert hf is not None
     expected = 1 / (
         1 + np.exp(-(sims * float(hf.logit_scale.detach().exp()) + float(hf.logit_bias.detach())))
     )

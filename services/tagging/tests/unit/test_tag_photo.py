@@ -177,6 +177,7 @@ async def test_a_replayed_event_gives_the_same_tags(store, efficientnet_runner, 
     assert newer.event_id != first.event_id
     assert first.tags == second.tags and first.faces == second.faces
     assert first.colors == second.colors and first.quality == second.quality
+    assert first.embedding is not None and second.embedding is not None
     assert first.embedding.vector == pytest.approx(second.embedding.vector, abs=1e-5)
 
 
@@ -204,6 +205,7 @@ async def test_with_clip_concurrent_photos_are_batched(
     assert list(runner.batcher.batch_sizes) == [6]
     await runner.aclose()
     for tagged in results:
+        assert tagged.embedding is not None
         assert tagged.model_id == tiny_clip_dir.name == tagged.embedding.model_id
         assert tagged.embedding.dimension == 24
         assert len([t for t in tagged.tags if t.source == "clip"]) == 5
