@@ -494,8 +494,8 @@ def build_router(dev_login: bool) -> APIRouter:
         request: Request, principal: Reader,
         q: Annotated[str, Query(min_length=1, max_length=200)],
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    ) -> JSONResponse:
         archived: Annotated[bool, Query(description="true: search the archive instead of the timeline")] = False,
+    ) -> JSONResponse:
         gw = gateway_of(request)
         return JSONResponse(await gw.queries.search(principal.sub, q, limit, archived))
 
