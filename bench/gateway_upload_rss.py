@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
-import subprocess
 import sys
 import time
 import uuid
@@ -25,25 +23,10 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 from fotoai.servicekit.async_storage import AsyncObjectStore
-from fotoai.servicekit.settings import KAFKA_AUTH_ENV
-from fotoai.servicekit.testing import as_principal, load_stack_env, mint_token, stack_env_path
+from fotoai.servicekit.testing import load_stack_env, mint_token, stack_env_path
+from gateway_process import JPEG_HEAD, gateway_process, status_kb
 
 CHUNK = 256 * 1024
-JPEG_HEAD = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def status_kb(pid: int, field: str) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise KeyError(field)
 
 
 def body_chunks(total: int) -> Iterator[bytes]:
@@ -73,71 +56,54 @@ def main() -> None:
     if not env_file:
         sys.exit(f"the stack is not running (no {stack_env_path()}): start it with `make up`")
 
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FOTOAI_")}
-    for k in ("FOTOAI_KAFKA_BOOTSTRAP", "FOTOAI_S3_ENDPOINT", "FOTOAI_S3_ACCESS_KEY", "FOTOAI_S3_SECRET_KEY",
-              "FOTOAI_JWT_SECRET", "FOTOAI_JWT_ISSUER", "FOTOAI_JWT_AUDIENCE"):
-        env[k] = env_file[k]
-    env.update({k: v for k, v in as_principal(env_file, "gateway").items() if k in KAFKA_AUTH_ENV})
-    env.update(FOTOAI_HTTP_PORT=str(port), FOTOAI_LOG_LEVEL="WARNING", FOTOAI_CATALOG_URL="http://127.0.0.1:9",
-               FOTOAI_GATEWAY__MAX_UPLOAD_BYTES=str(size + 1024 * 1024))
-    proc = subprocess.Popen([sys.executable, "-m", "fotoai.gateway"], env=env)
-    url = f"http://127.0.0.1:{port}"
+    # No catalog: uploads never ask it; the gateway only has to be up (/healthz).
+    settings = {"FOTOAI_CATALOG_URL": "http://127.0.0.1:9", "FOTOAI_GATEWAY__MAX_UPLOAD_BYTES": str(size + 1024 * 1024)}
     owner = f"bench-{uuid.uuid4().hex[:8]}"
     token = mint_token(env_file, owner)
     rows = []
     s3 = (env_file["FOTOAI_S3_ENDPOINT"], env_file["FOTOAI_S3_ACCESS_KEY"], env_file["FOTOAI_S3_SECRET_KEY"])
+
+    async def clean() -> None:
+        async with AsyncObjectStore(*s3) as store:
+            await store.delete_prefix("fotoai-originals", f"{owner}/")
+
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                sys.exit("the gateway did not start")
-            time.sleep(0.3)
-        # Warm up every code path once so that import-time allocations are not counted.
-        httpx.post(url + "/v1/photos", content=JPEG_HEAD + bytes(4096),
-                   headers={"Authorization": f"Bearer {token}", "Content-Type": "image/jpeg"}, timeout=60)
-        with httpx.Client(timeout=600) as client:
-            for mode in ("raw image/jpeg", "multipart/form-data"):
-                rss_before = status_kb(proc.pid, "VmRSS")
-                hwm_before = status_kb(proc.pid, "VmHWM")
-                boundary = uuid.uuid4().hex
-                if mode.startswith("raw"):
-                    content, ctype = body_chunks(size), "image/jpeg"
-                else:
-                    content, ctype = multipart_chunks(size, boundary), f"multipart/form-data; boundary={boundary}"
-                t0 = time.perf_counter()
-                r = client.post(url + "/v1/photos", content=content,
-                                headers={"Authorization": f"Bearer {token}", "Content-Type": ctype})
-                took = time.perf_counter() - t0
-                if r.status_code != 202:
-                    sys.exit(f"{mode}: {r.status_code} {r.text}")
-                hwm_after = status_kb(proc.pid, "VmHWM")
-                rows.append((mode, rss_before / 1024, max(hwm_before, hwm_after) / 1024,
-                             (hwm_after - rss_before) / 1024, size / 1024 / 1024 / took))
+        with gateway_process(env_file, settings, ready="/healthz", timeout_s=90) as (proc, port):
+            url = f"http://127.0.0.1:{port}"
+            # Warm up every code path once so that import-time allocations are not counted.
+            httpx.post(url + "/v1/photos", content=JPEG_HEAD + bytes(4096),
+                       headers={"Authorization": f"Bearer {token}", "Content-Type": "image/jpeg"}, timeout=60)
+            with httpx.Client(timeout=600) as client:
+                for mode in ("raw image/jpeg", "multipart/form-data"):
+                    rss_before = status_kb(proc.pid, "VmRSS")
+                    hwm_before = status_kb(proc.pid, "VmHWM")
+                    boundary = uuid.uuid4().hex
+                    if mode.startswith("raw"):
+                        content, ctype = body_chunks(size), "image/jpeg"
+                    else:
+                        content, ctype = multipart_chunks(size, boundary), f"multipart/form-data; boundary={boundary}"
+                    t0 = time.perf_counter()
+                    r = client.post(url + "/v1/photos", content=content,
+                                    headers={"Authorization": f"Bearer {token}", "Content-Type": ctype})
+                    took = time.perf_counter() - t0
+                    if r.status_code != 202:
+                        sys.exit(f"{mode}: {r.status_code} {r.text}")
+                    hwm_after = status_kb(proc.pid, "VmHWM")
+                    rows.append((mode, rss_before / 1024, max(hwm_before, hwm_after) / 1024,
+                                 (hwm_after - rss_before) / 1024, size / 1024 / 1024 / took))
 
-        async def direct() -> float:
-            async def gen() -> AsyncIterator[bytes]:
-                for c in body_chunks(size):
-                    yield c
+            async def direct() -> float:
+                async def gen() -> AsyncIterator[bytes]:
+                    for c in body_chunks(size):
+                        yield c
 
-            async with AsyncObjectStore(*s3) as store:
-                t0 = time.perf_counter()
-                await store.put_stream("fotoai-originals", f"{owner}/direct/original", gen(), "image/jpeg", size + 1)
-                return size / 1024 / 1024 / (time.perf_counter() - t0)
+                async with AsyncObjectStore(*s3) as store:
+                    t0 = time.perf_counter()
+                    await store.put_stream("fotoai-originals", f"{owner}/direct/original", gen(), "image/jpeg", size + 1)
+                    return size / 1024 / 1024 / (time.perf_counter() - t0)
 
-        direct_mbs = asyncio.run(direct())
+            direct_mbs = asyncio.run(direct())
     finally:
-        proc.terminate()
-        proc.wait(20)
-        async def clean() -> None:
-            async with AsyncObjectStore(*s3) as store:
-                await store.delete_prefix("fotoai-originals", f"{owner}/")
-
         asyncio.run(clean())
 
     mb = size / 1024 / 1024

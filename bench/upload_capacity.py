@@ -22,9 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -32,40 +30,13 @@ import uuid
 import httpx
 from fotoai.servicekit.async_storage import AsyncObjectStore
 from fotoai.servicekit.testing import load_stack_env, mint_token, stack_env_path
+from gateway_process import JPEG_HEAD, gateway_process, status_kb
 
 MB = 1024 * 1024
-JPEG_HEAD = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
 BUCKET = "fotoai-originals"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def status_kb(pid: int, field: str) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise KeyError(field)
-
-
-def gateway_env(stack: dict[str, str], port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FOTOAI_")}
-    for k in ("FOTOAI_KAFKA_BOOTSTRAP", "FOTOAI_S3_ENDPOINT", "FOTOAI_S3_ACCESS_KEY", "FOTOAI_S3_SECRET_KEY",
-              "FOTOAI_JWT_SECRET", "FOTOAI_JWT_ISSUER", "FOTOAI_JWT_AUDIENCE", "FOTOAI_CATALOG_URL"):
-        env[k] = stack[k]
-    with contextlib.suppress(ImportError):  # a stack whose Kafka wants each service's own principal
-        from fotoai.servicekit.settings import KAFKA_AUTH_ENV
-        from fotoai.servicekit.testing import as_principal
-
-        env.update({k: v for k, v in as_principal(stack, "gateway").items() if k in KAFKA_AUTH_ENV})
-    env.update(FOTOAI_HTTP_PORT=str(port), FOTOAI_LOG_LEVEL="WARNING", FOTOAI_LOG_JSON="false",
-               FOTOAI_GATEWAY__RATE_LIMITS_ENABLED="false", FOTOAI_GATEWAY__MAX_UPLOADS_IN_FLIGHT="1000",
-               FOTOAI_GATEWAY__MAX_UPLOADS_PER_USER="1000", FOTOAI_GATEWAY__UPLOAD_IDLE_TIMEOUT_S="300")
-    return env
+#: The gateway under test: no rate limits, room for every upload in flight, slow senders allowed.
+SETTINGS = {"FOTOAI_GATEWAY__RATE_LIMITS_ENABLED": "false", "FOTOAI_GATEWAY__MAX_UPLOADS_IN_FLIGHT": "1000",
+            "FOTOAI_GATEWAY__MAX_UPLOADS_PER_USER": "1000", "FOTOAI_GATEWAY__UPLOAD_IDLE_TIMEOUT_S": "300"}
 
 
 async def raw_upload(port: int, token: str, size: int, pace_s: float, multipart: bool) -> int:
@@ -204,18 +175,7 @@ def main() -> None:
     stack = load_stack_env()
     if not stack:
         sys.exit(f"the stack is not running (no {stack_env_path()}): start it with `make up`")
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "fotoai.gateway"], env=gateway_env(stack, port))
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200:
-                    break
-            if time.monotonic() > deadline or proc.poll() is not None:
-                sys.exit("the gateway did not become ready")
-            time.sleep(0.5)
-
+    with gateway_process(stack, SETTINGS) as (proc, port):
         async def run() -> None:
             # Warm every path once so import-time allocations are not counted.
             await throughput(port, stack, 2, 2 * MB)
@@ -239,9 +199,6 @@ def main() -> None:
                 print(f"{label:24} {p50:8.1f} {p99:8.1f} {p99 / rows[0][2]:12.2f}")
 
         asyncio.run(run())
-    finally:
-        proc.terminate()
-        proc.wait(30)
 
 
 if __name__ == "__main__":
