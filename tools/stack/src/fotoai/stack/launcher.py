@@ -206,9 +206,9 @@ def run(cfg: StackConfig) -> int:
             # The web server proxies /v1 from loopback and sends the browser's address as
             # X-Forwarded-For: believe it from there, so each browser has its own per-IP bucket.
             svc_env.setdefault("FOTOAI_GATEWAY__TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
-        services = [
-            c.service(cfg, name, {**svc_env, **kafka_principal_env(sec, name)}) for name in cfg.services
-        ]
+            # Share links open the web app's public album page (/shared/<token>), not the API.
+            svc_env.setdefault("FOTOAI_GATEWAY__LIBRARY__SHARE_BASE_URL", env["FOTOAI_WEB_URL"])
+        services = service_processes(cfg, svc_env, sec)
 
         def service_up(child, check) -> None:
             sup.wait_ready(child, check, 420)
