@@ -208,7 +208,9 @@ def run(cfg: StackConfig) -> int:
             svc_env.setdefault("FOTOAI_GATEWAY__TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
             # Share links open the web app's public album page (/shared/<token>), not the API.
             svc_env.setdefault("FOTOAI_GATEWAY__LIBRARY__SHARE_BASE_URL", env["FOTOAI_WEB_URL"])
-        services = service_processes(cfg, svc_env, sec)
+        services = [
+            c.service(cfg, name, {**svc_env, **kafka_principal_env(sec, name)}) for name in cfg.services
+        ]
 
         def service_up(child, check) -> None:
             sup.wait_ready(child, check, 420)
