@@ -9,6 +9,7 @@ from typing import Any
 
 import kubernetes_validate
 import pytest
+from fotoai.contracts.topics import PHOTO_TOPICS
 
 OVERLAYS = ("local", "production", "gpu")
 SERVICES = {"gateway": 8000, "catalog": 8001, "ingest": 8002, "enhance": 8003, "tagging": 8004, "people": 8005,
@@ -31,7 +32,7 @@ CONSUMERS = {
         "person.updated.v1",
     },
 }
-CONTRACT_TOPICS = set().union(*CONSUMERS.values())
+CONTRACT_TOPICS = set(PHOTO_TOPICS)  # every topic of libs/contracts, consumed or not
 DLQ_TOPICS = {f"dlq.{service}" for service in CONSUMERS}
 GPU_SERVICES = {"enhance", "tagging"}
 KUBERNETES_VERSION = "1.33.0"
