@@ -113,7 +113,7 @@ describe("photo detail", () => {
     expect(screen.queryByRole("slider")).not.toBeInTheDocument();
     expect(navigation.push).not.toHaveBeenCalled();
     fireEvent.keyDown(window, { key: "Escape" });
-    expect(navigation.push).toHaveBeenCalledWith("/");
+    expect(navigation.push).toHaveBeenCalledWith("/", { scroll: false });
   });
 
   it("picks the smallest rendition that fills the viewer (srcset)", async () => {
