@@ -7,6 +7,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { WEB_DIR } from "./stack";
 
 export const SHOTS_DIR = join(WEB_DIR, "test-results", "e2e");
@@ -42,4 +43,19 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   return result.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
+}
+
+/** What every view must pass: its own title, a screenshot, and no serious axe violation. */
+export async function checkView(page: Page, name: string, title: string | RegExp, fullPage = true): Promise<void> {
+  await expect.poll(() => page.title(), { message: `title of ${name}` }).toMatch(title);
+  await screenshot(page, name, fullPage);
+  expect(await seriousViolations(page), `axe on ${name}`).toEqual([]);
+}
+
+/** Signs in with the development sign-in and waits for the gallery. */
+export async function signIn(page: Page, user: string): Promise<void> {
+  await page.goto("/signin");
+  await page.getByLabel("User name").fill(user);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((u) => u.pathname === "/");
 }

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launch, screenshot, seriousViolations } from "./browser";
+import { checkView, launch, screenshot, seriousViolations, signIn } from "./browser";
 import { withExifDate } from "./exif";
 import { ensureWeb, WEB_DIR, type RunningWeb } from "./stack";
 
@@ -31,11 +31,7 @@ const consoleErrors: string[] = [];
 const card = (name: string) => page.locator('[data-testid="photo-card"]', { hasText: name });
 const cardNames = () => page.locator('[data-testid="photo-card"]').evaluateAll((els) => els.map((e) => e.textContent ?? ""));
 
-async function checkPage(p: Page, name: string, title: string | RegExp, fullPage = true) {
-  await expect.poll(() => p.title(), { message: `title of ${name}` }).toMatch(title);
-  await screenshot(p, `lib-${name}`, fullPage);
-  expect(await seriousViolations(p), `axe on ${name}`).toEqual([]);
-}
+const checkPage = (p: Page, name: string, title: string | RegExp, fullPage = true) => checkView(p, `lib-${name}`, title, fullPage);
 
 /** What has the focus: its tag and text. */
 const focused = (p: Page) => p.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent?.trim() ?? ""}`);
@@ -80,10 +76,7 @@ afterAll(async () => {
 
 describe("the library in a browser", () => {
   it("shows the timeline in capture order under month headings, and the scrubber jumps to a month", async () => {
-    await page.goto("/signin");
-    await page.getByLabel("User name").fill(user);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL((u) => u.pathname === "/");
+    await signIn(page, user);
     await page.getByTestId("empty-state").waitFor();
 
     const file = (name: string, date?: string) => {

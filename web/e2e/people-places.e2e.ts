@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launch, screenshot, seriousViolations } from "./browser";
+import { checkView, launch, signIn } from "./browser";
 import { ensureWeb, WEB_DIR, type RunningWeb } from "./stack";
 
 // Ingest, tagging, face recognition and OCR on a busy 2-core box: be patient.
@@ -31,11 +31,7 @@ const card = (name: string) => page.locator('[data-testid="photo-card"]', { hasT
 const people = () => page.getByTestId("person");
 const personWith = (count: string) => people().filter({ has: page.getByTestId("photo-count").filter({ hasText: new RegExp(`^${count}\\b`) }) });
 
-async function checkPage(name: string, title: string | RegExp, p: Page = page) {
-  await expect.poll(() => p.title(), { message: `title of ${name}` }).toMatch(title);
-  await screenshot(p, name);
-  expect(await seriousViolations(p), `axe on ${name}`).toEqual([]);
-}
+const checkPage = (name: string, title: string | RegExp, p: Page = page) => checkView(p, name, title);
 
 /** Reloads `url` until `ready` holds: the lists follow events, a moment behind the commands. */
 async function reloadUntil(url: string, ready: () => Promise<boolean>, what: string, timeout = 180_000) {
@@ -79,10 +75,7 @@ afterAll(async () => {
 
 describe("people, places and text in a browser", () => {
   it("signs in and uploads faces, another person and a sign with a GPS position", async () => {
-    await page.goto("/signin");
-    await page.getByLabel("User name").fill(user);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL((u) => u.pathname === "/");
+    await signIn(page, user);
     await page.getByTestId("file-input").setInputFiles(
       PHOTOS.map((name) => ({ name, mimeType: "image/jpeg", buffer: readFileSync(join(FIXTURES, name)) })),
     );

@@ -20,6 +20,7 @@ import { BulkActions } from "./bulk-actions";
 import { FiltersForm, SearchBox } from "./filters-form";
 import { PhotoGrid, type JumpToMonth } from "./photo-grid";
 import { TimelineScrubber } from "./library/timeline-scrubber";
+import { useSelection } from "./library/use-selection";
 import { lastDayOf, refreshSoon } from "@/lib/library";
 import { ProblemMessage } from "./problem-message";
 import { UploadPanel, useSharedUploadQueue } from "./upload-panel";
@@ -190,27 +191,7 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
     [byId],
   );
   // Several photos at once: click a checkbox, shift-click a range, Space on a focused card.
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const [anchor, setAnchor] = useState<number | null>(null);
-  const toggle = useCallback(
-    (index: number, range: boolean) => {
-      const id = ids[index];
-      if (!id) return;
-      setSelected((current) => {
-        const out = new Set(current);
-        if (range && anchor !== null) {
-          const [a, b] = anchor < index ? [anchor, index] : [index, anchor];
-          for (const other of ids.slice(a, b + 1)) out.add(other);
-        } else if (out.has(id)) out.delete(id);
-        else out.add(id);
-        return out;
-      });
-      setAnchor(index);
-    },
-    [ids, anchor],
-  );
-  const clearSelection = useCallback(() => setSelected(new Set()), []);
-  const selectedIds = useMemo(() => ids.filter((id) => selected.has(id)), [ids, selected]);
+  const { grid: selection, selectedIds, clear: clearSelection } = useSelection(ids);
 
   // Files dropped anywhere on the page upload, not only on the dashed box.
   const [dragging, setDragging] = useState(false);
@@ -304,7 +285,7 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
       ) : (
         <section aria-label="Photos" id="photos" tabIndex={-1} className="outline-none">
           {searching ? null : <TimelineScrubber jumpRef={jumpRef} onBeyond={(month) => apply({ ...filters, from: "", to: lastDayOf(month) })} />}
-          <PhotoGrid photos={photos} hasMore={hasMore} loadingMore={loadingMore} onLoadMore={onLoadMore} selection={{ ids: selected, toggle }} dated={!searching} jumpRef={jumpRef} />
+          <PhotoGrid photos={photos} hasMore={hasMore} loadingMore={loadingMore} onLoadMore={onLoadMore} selection={selection} dated={!searching} jumpRef={jumpRef} />
           <BulkActions
             ids={selectedIds}
             onClear={clearSelection}
