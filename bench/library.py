@@ -4,6 +4,7 @@ against a plain one-process script doing the same work in the same run.
     .venv/bin/python bench/library.py --photos 200 --concurrency 16      # needs `make up`
     .venv/bin/python bench/library.py --latency 5                         # one photo at a time
     .venv/bin/python bench/library.py --jpeg-only                         # the 12 MP JPEG target
+    .venv/bin/python bench/library.py --replicas 2 --photos 24 --jpeg-only   # scaling out
 
 Photos are made from real photographs shipped in wheels (scikit-image, scikit-learn, matplotlib),
 upscaled to 12 MP (4000×3000) with sensor-like noise so a JPEG weighs 2-5 MB; a share is HEIC,
@@ -16,6 +17,12 @@ stage the CPU-seconds per photo (every process of the stage, decode workers incl
 divided by the throughput: Little's law). The peer: one process, sequentially, Pillow decode +
 preview and thumbnails + the same enhance and tagging calls. Both run in the same minutes on the
 same machine, so the ratio means something even on a loaded box.
+
+`--replicas N` restarts the stack (a running one is stopped) first with one process per service,
+then with N processes of ingest, enhance and tagging in their consumer groups
+(FOTOAI_STACK_REPLICAS), uploads the same photos to each, and prints per group which partitions
+each member owns, how many times each photo's stage event is on its topic (more than once: the
+photo was processed twice) and photos/hour for 1 vs N.
 
 Without a running stack it says in one line how to start one and exits 0 (`make bench` stays
 green on a fresh clone); `--start-stack` starts one itself (and stops it after).
@@ -335,6 +342,168 @@ async def run_stack(env: dict[str, str], library: list[Sample], concurrency: int
     return result
 
 
+# --- scaling out: replicas in one consumer group ----------------------------------------------
+
+SCALED = ("ingest", "enhance", "tagging")
+PHOTO_TOPIC_PARTITIONS = 12  # fotoai.contracts.topics (the bench reads the topics, not the code)
+#: The event each scaled stage publishes once per photo (ingest publishes one or the other).
+STAGE_TOPICS = {"ingest": ("photo.ingested.v1", "photo.rejected.v1"), "enhance": ("photo.enhanced.v1",),
+                "tagging": ("photo.tagged.v1",)}
+
+
+def group_members(env: dict[str, str], groups: tuple[str, ...]) -> dict[str, dict[str, list[int]]]:
+    """Per consumer group, each member's partitions of the `photo.*` topics, from the group
+    coordinator (DescribeGroups through kafka-python's admin client: aiokafka 0.14 cannot decode
+    Kafka 4's answer). A process runs one member per worker of its subscriber (tagging 4,
+    enhance 2), so a group's members are its processes times that; a group still rebalancing
+    comes back empty."""
+    from kafka.admin import KafkaAdminClient
+
+    options = kafka_admin_options(env) or {}
+    admin = KafkaAdminClient(bootstrap_servers=env["FOTOAI_KAFKA_BOOTSTRAP"], client_id="fotoai-bench",
+                             **{k: v for k, v in options.items() if k.startswith(("security", "sasl"))})
+    out: dict[str, dict[str, list[int]]] = {}
+    try:
+        for group, described in admin.describe_groups(list(groups)).items():
+            if described.get("group_state") != "Stable":
+                out[group] = {}
+                continue
+            out[group] = {
+                m["member_id"]: sorted(p for a in m["member_assignment"]["assigned_partitions"]
+                                       if a["topic"].startswith("photo.") for p in a["partitions"])
+                for m in described["members"]
+            }
+    finally:
+        admin.close()
+    return out
+
+
+def wait_for_members(env: dict[str, str], expected: dict[str, int] | None,
+                     timeout: float = 240) -> dict[str, dict[str, list[int]]]:
+    """Until each scaled group is stable with `expected` members (or, without an expectation,
+    the same members twice in a row), so the run measures a settled group, not a rebalance."""
+    deadline = time.monotonic() + timeout
+    last: dict[str, dict[str, list[int]]] = {}
+    while True:
+        members = group_members(env, SCALED)
+        if expected is not None:
+            settled = all(len(members.get(g, {})) == n for g, n in expected.items())
+        else:
+            settled = all(members.get(g) for g in SCALED) and members == last
+        if settled or time.monotonic() > deadline:
+            return members
+        last = members
+        time.sleep(3)
+
+
+async def stage_event_counts(env: dict[str, str], since: dict[str, dict[int, int]],
+                             photos: set[str]) -> dict[str, dict[str, int]]:
+    """How many events each scaled stage published per photo of this run: every message on its
+    topics from the offsets `since` to the end, counted by key (the photo id)."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    options = kafka_admin_options(env) or {}
+    consumer = AIOKafkaConsumer(bootstrap_servers=env["FOTOAI_KAFKA_BOOTSTRAP"], enable_auto_commit=False,
+                                **options)
+    counts: dict[str, dict[str, int]] = {stage: dict.fromkeys(photos, 0) for stage in STAGE_TOPICS}
+    await consumer.start()
+    try:
+        for stage, topics in STAGE_TOPICS.items():
+            for topic in topics:
+                tps = [TopicPartition(topic, p) for p in range(PHOTO_TOPIC_PARTITIONS)]
+                consumer.assign(tps)
+                ends = await consumer.end_offsets(tps)
+                for tp in tps:
+                    consumer.seek(tp, since.get(topic, {}).get(tp.partition, 0))
+                remaining = {tp for tp in tps if ends[tp] > since.get(topic, {}).get(tp.partition, 0)}
+                while remaining:
+                    batch = await consumer.getmany(*remaining, timeout_ms=2000)
+                    for tp, records in batch.items():
+                        for record in records:
+                            key = (record.key or b"").decode()
+                            if key in counts[stage]:
+                                counts[stage][key] += 1
+                        if await consumer.position(tp) >= ends[tp]:
+                            remaining.discard(tp)
+                    if not batch:
+                        break
+    finally:
+        await consumer.stop()
+    return counts
+
+
+async def end_offsets(env: dict[str, str]) -> dict[str, dict[int, int]]:
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    options = kafka_admin_options(env) or {}
+    consumer = AIOKafkaConsumer(bootstrap_servers=env["FOTOAI_KAFKA_BOOTSTRAP"], **options)
+    await consumer.start()
+    try:
+        tps = [TopicPartition(t, p) for topics in STAGE_TOPICS.values() for t in topics
+               for p in range(PHOTO_TOPIC_PARTITIONS)]
+        ends = await consumer.end_offsets(tps)
+        out: dict[str, dict[int, int]] = {}
+        for tp, offset in ends.items():
+            out.setdefault(tp.topic, {})[tp.partition] = offset
+        return out
+    finally:
+        await consumer.stop()
+
+
+def stack_command(replicas: int, cmd: str) -> None:
+    spec = ",".join(f"{s}={replicas}" for s in SCALED) if replicas > 1 else ""
+    env = {**os.environ, "FOTOAI_STACK_REPLICAS": spec}
+    subprocess.run([sys.executable, "-m", "fotoai.stack", cmd], cwd=ROOT, env=env, check=True)
+
+
+def scale_out(library: list[Sample], replicas: int, concurrency: int, timeout: float) -> int:
+    """The same photos through a stack with one process per stage, then with `replicas`."""
+    rows = []
+    failures = 0
+    stack_command(1, "down")
+    for count in (1, replicas):
+        batch = [Sample(s.kind, variant(s.kind, s.data, i)) for i, s in enumerate(library)]
+        print(f"\n== {count} process(es) of {', '.join(SCALED)}: starting the stack …", flush=True)
+        stack_command(count, "up")
+        try:
+            env = stack_env_or_none()
+            assert env is not None, "the stack did not come up"
+            expected = {g: len(m) * count for g, m in rows[0][6].items()} if rows else None
+            members = wait_for_members(env, expected)
+            since = asyncio.run(end_offsets(env))
+            load0 = os.getloadavg()[0]
+            ours = asyncio.run(run_stack(env, batch, concurrency, timeout))
+            load1 = os.getloadavg()[0]
+            counts = asyncio.run(stage_event_counts(env, since, set(ours.accepted)))
+        finally:
+            stack_command(count, "down")
+        print(f"consumer-group members and the photo.* partitions each owns ({count} process(es) per stage):")
+        for group in SCALED:
+            owned = [p for parts in members.get(group, {}).values() for p in parts]
+            shared = "each partition once" if len(owned) == len(set(owned)) else "A PARTITION TWICE"
+            print(f"  {group}: {len(members.get(group, {}))} members, {len(set(owned))} partitions, {shared}")
+            for member, parts in sorted(members.get(group, {}).items(), key=lambda kv: kv[1]):
+                print(f"    {member[:len(group) + 9]}…  {parts}")
+        per_hour = len(ours.settled) / ours.wall_s * 3600
+        dup = {stage: sum(1 for v in c.values() if v > 1) for stage, c in counts.items()}
+        missing = {stage: sum(1 for v in c.values() if v == 0) for stage, c in counts.items()}
+        print("stage events per photo: " + "; ".join(
+            f"{stage} {sum(c.values())} events for {len(c)} photos, {dup[stage]} twice or more, "
+            f"{missing[stage]} none" for stage, c in counts.items()))
+        failures += sum(dup.values()) + (len(ours.accepted) - len(ours.settled))
+        rows.append((count, per_hour, ours, sum(dup.values()), load0, load1, members))
+    base = rows[0][1]
+    print(f"\n{len(library)} photos at concurrency {concurrency}; {os.cpu_count()} CPUs")
+    print("| processes per stage | group members (ingest/enhance/tagging) | photos/hour | ratio vs 1 | "
+          "settled | photos processed twice | load average before → after |")
+    print("|---|---|---|---|---|---|---|")
+    for count, per_hour, ours, dups, load0, load1, members in rows:
+        sizes = "/".join(str(len(members.get(g, {}))) for g in SCALED)
+        print(f"| {count} | {sizes} | {per_hour:,.0f} | {per_hour / base:.2f} | "
+              f"{len(ours.settled)}/{len(ours.accepted)} | {dups} | {load0:.1f} → {load1:.1f} |")
+    return 0 if failures == 0 else 1
+
+
 # --- the peer: one process, sequentially ---------------------------------------------------------
 
 
@@ -499,10 +668,16 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=3600)
     ap.add_argument("--start-stack", action="store_true", help="start the stack (make up) and stop it after")
     ap.add_argument("--quick", action="store_true", help="24 photos, peer 4")
+    ap.add_argument("--replicas", type=int, default=0, metavar="N",
+                    help="instead: the same photos with 1, then N processes of ingest, enhance and "
+                         "tagging (restarts the stack)")
     a = ap.parse_args()
     if a.quick:
         a.photos, a.peer_photos = 24, 4
 
+    if a.replicas:
+        library = make_library(a.photos, {} if a.jpeg_only else {"heic": 0.05, "png": 0.05, "dng": 0.05})
+        return scale_out(library, a.replicas, a.concurrency, a.timeout)
     started = False
     env = stack_env_or_none()
     if env is None and a.start_stack:

@@ -392,12 +392,15 @@ def redis(cfg: StackConfig) -> tuple[Child, Callable[[], bool]] | None:
 # --------------------------------------------------------------------------- services
 
 
-def service(cfg: StackConfig, name: str, env: dict[str, str]) -> tuple[Child, Callable[[], bool]]:
-    port = cfg.ports[name]
+def service(cfg: StackConfig, name: str, env: dict[str, str],
+            instance: tuple[str, int] | None = None) -> tuple[Child, Callable[[], bool]]:
+    """One process of service `name`; `instance` (process name, port) picks a replica, which
+    keeps the service's name, so it joins the same consumer group (see StackConfig.instances)."""
+    process, port = instance or (name, cfg.ports[name])
     child = Child(
-        name=name,
+        name=process,
         argv=[sys.executable, "-m", f"fotoai.{name}"],
-        log=cfg.paths.logs / f"{name}.log",
+        log=cfg.paths.logs / f"{process}.log",
         # Bytecode caches are written even where PYTHONDONTWRITEBYTECODE is set: without them
         # every start compiles every imported module again (measured: the gateway's imports
         # took 4.1 CPU-s without caches, 1.8 with them).

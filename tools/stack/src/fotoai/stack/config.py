@@ -3,6 +3,10 @@
 Everything is overridable by environment variables so two stacks (say, a developer's and a
 test run's) can live side by side: FOTOAI_HOME (state, default `<repo>/.fotoai`), FOTOAI_CACHE
 (downloaded artifacts, default `~/.cache/fotoai`) and FOTOAI_PORT_<NAME>.
+
+FOTOAI_STACK_REPLICAS (e.g. `ingest=2,enhance=2,tagging=2`) runs that many processes of a
+consumer service in the same consumer group, so Kafka shares the topics' partitions among them;
+replica i (from 2) listens on the service's port + 10·(i-1) for its health and metrics.
 """
 
 from __future__ import annotations
@@ -31,6 +35,31 @@ DEFAULT_PORTS = {
     "postgres": 15432,
     "redis": 16379,
 }
+
+#: Replica i of a service listens on its port + REPLICA_PORT_STEP·(i-1); a stack's block of 100
+#: ports keeps room for MAX_REPLICAS per service.
+REPLICA_PORT_STEP = 10
+MAX_REPLICAS = 9
+
+
+def parse_replicas(spec: str, services: tuple[str, ...] = SERVICES) -> dict[str, int]:
+    """`ingest=2,enhance=2` → {"ingest": 2, "enhance": 2}. The gateway is one process (its
+    port is the stack's front door); every other service is a consumer and may have replicas."""
+    out: dict[str, int] = {}
+    for item in (part.strip() for part in spec.split(",")):
+        if not item:
+            continue
+        name, sep, count = item.partition("=")
+        name = name.strip()
+        if not sep or not count.strip().isdigit():
+            raise ValueError(f"FOTOAI_STACK_REPLICAS: {item!r} is not <service>=<count>")
+        if name not in services or name == "gateway":
+            raise ValueError(f"FOTOAI_STACK_REPLICAS: {name!r} is not a consumer service of this stack")
+        n = int(count)
+        if not 1 <= n <= MAX_REPLICAS:
+            raise ValueError(f"FOTOAI_STACK_REPLICAS: {name}={n}, want 1..{MAX_REPLICAS}")
+        out[name] = n
+    return out
 
 
 def repo_root() -> Path:
@@ -87,6 +116,14 @@ class StackConfig:
     services: tuple[str, ...] = SERVICES
     with_web: bool = False
     with_redis: bool = True
+    #: Processes per service in the same consumer group (absent: 1).
+    replicas: dict[str, int] = field(default_factory=dict)
+
+    def instances(self, name: str) -> list[tuple[str, int]]:
+        """(process name, HTTP port) of each replica of `name`: `ingest`, `ingest-2`, …"""
+        base = self.ports[name]
+        return [(name if i == 1 else f"{name}-{i}", base + REPLICA_PORT_STEP * (i - 1))
+                for i in range(1, self.replicas.get(name, 1) + 1)]
 
     @classmethod
     def from_env(cls) -> StackConfig:
@@ -113,4 +150,5 @@ class StackConfig:
             services=services,
             with_web=web,
             with_redis=os.environ.get("FOTOAI_STACK_REDIS", "1") == "1",
+            replicas=parse_replicas(os.environ.get("FOTOAI_STACK_REPLICAS", ""), services),
         )

@@ -12,13 +12,14 @@ import secrets
 import signal
 import time
 import warnings
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from fotoai.stack import components as c
 from fotoai.stack import kafka_acl
 from fotoai.stack.artifacts import ensure_artifacts
 from fotoai.stack.config import StackConfig
-from fotoai.stack.processes import Supervisor, kill_recorded, say
+from fotoai.stack.processes import Child, Supervisor, kill_recorded, say
 
 JWT_ISSUER = "fotoai-local"
 JWT_AUDIENCE = "fotoai"
@@ -93,7 +94,18 @@ def stack_env(cfg: StackConfig, sec: dict[str, str]) -> dict[str, str]:
         env["FOTOAI_REDIS_URL"] = f"redis://127.0.0.1:{p['redis']}/0"
     if cfg.with_web:
         env["FOTOAI_WEB_URL"] = f"http://127.0.0.1:{p['web']}"
+    if cfg.replicas:
+        env["FOTOAI_STACK_REPLICAS"] = ",".join(f"{k}={v}" for k, v in sorted(cfg.replicas.items()))
     return env
+
+
+def service_processes(cfg: StackConfig, svc_env: dict[str, str], sec: dict[str, str]) -> list[tuple[Child, Callable[[], bool]]]:
+    """Every service process: one per service, or its replicas (FOTOAI_STACK_REPLICAS) side by
+    side, each with its own port and log, all with the service's principal and group."""
+    return [
+        c.service(cfg, name, {**svc_env, **kafka_principal_env(sec, name)}, instance)
+        for name in cfg.services for instance in cfg.instances(name)
+    ]
 
 
 def write_env_file(cfg: StackConfig, env: dict[str, str]) -> None:
@@ -108,12 +120,14 @@ def write_env_file(cfg: StackConfig, env: dict[str, str]) -> None:
 
 
 def _check_ports(cfg: StackConfig) -> None:
-    wanted = ["postgres", "kafka", "kafka_controller", "s3", *cfg.services]
+    wanted = ["postgres", "kafka", "kafka_controller", "s3"]
     if cfg.with_redis:
         wanted.append("redis")
     if cfg.with_web:
         wanted.append("web")
-    busy = [f"{n}:{cfg.ports[n]}" for n in wanted if not c.port_free(cfg.ports[n])]
+    ports = [(n, cfg.ports[n]) for n in wanted]
+    ports += [instance for name in cfg.services for instance in cfg.instances(name)]
+    busy = [f"{n}:{port}" for n, port in ports if not c.port_free(port)]
     if busy:
         raise RuntimeError(
             f"ports already in use: {', '.join(busy)}. Is a stack already running? Try `make down`, "
@@ -208,9 +222,7 @@ def run(cfg: StackConfig) -> int:
             svc_env.setdefault("FOTOAI_GATEWAY__TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
             # Share links open the web app's public album page (/shared/<token>), not the API.
             svc_env.setdefault("FOTOAI_GATEWAY__LIBRARY__SHARE_BASE_URL", env["FOTOAI_WEB_URL"])
-        services = [
-            c.service(cfg, name, {**svc_env, **kafka_principal_env(sec, name)}) for name in cfg.services
-        ]
+        services = service_processes(cfg, svc_env, sec)
 
         def service_up(child, check) -> None:
             sup.wait_ready(child, check, 420)
