@@ -91,6 +91,12 @@ export function PhotoCard({ entry, index, size, selection }: { entry: AnnotatedP
           {photo.status === "rejected" && photo.thumb_url ? (
             <span className="rounded bg-red-700 px-1.5 py-0.5 text-xs text-white">Rejected</span>
           ) : null}
+          {photo.favorite ? (
+            <span className="rounded bg-zinc-900/80 px-1.5 py-0.5 text-xs text-amber-300" data-testid="favorite-mark">
+              <span aria-hidden="true">★</span>
+              <span className="sr-only">Favourite</span>
+            </span>
+          ) : null}
           {isDuplicate ? <span className="rounded bg-amber-300 px-1.5 py-0.5 text-xs text-zinc-900">Duplicate</span> : null}
           {duplicateCount ? (
             <span className="rounded bg-amber-300 px-1.5 py-0.5 text-xs text-zinc-900">

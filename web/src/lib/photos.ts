@@ -31,6 +31,9 @@ export interface PhotoSummary {
   tags: Tag[];
   thumb_url: string | null;
   rejection: { reason: string; message: string } | null;
+  /** The owner's flags (absent from answers that predate them). */
+  favorite?: boolean;
+  archived?: boolean;
 }
 
 export interface PhotoPage {

@@ -63,6 +63,8 @@ class PhotoSummary(Open):
     tags: list[TagOut] = Field(default_factory=list)
     thumb_url: str | None = Field(default=None, description="short-lived presigned URL of thumb_small")
     rejection: Rejection | None = None
+    favorite: bool = Field(default=False, description="starred by the owner")
+    archived: bool = Field(default=False, description="archived: out of the timeline and search unless asked for")
 
 
 class RenditionOut(Open):
