@@ -8,7 +8,7 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkView, launch, screenshot, seriousViolations, signIn } from "./browser";
 import { withExifDate } from "./exif";
@@ -29,6 +29,13 @@ let shareUrl = "";
 const consoleErrors: string[] = [];
 
 const card = (name: string) => page.locator('[data-testid="photo-card"]', { hasText: name });
+/** Reloads, lets the view's lists answer (they are fetched after hydration), then counts:
+ * counting at once after a reload sees the "Loading…" state, however long one polls. */
+async function reloadAndCount(what: Locator): Promise<number> {
+  await page.reload();
+  await page.waitForLoadState("networkidle", { timeout: 10_000 }).catch(() => {});
+  return what.count();
+}
 const cardNames = () => page.locator('[data-testid="photo-card"]').evaluateAll((els) => els.map((e) => e.textContent ?? ""));
 
 const checkPage = (p: Page, name: string, title: string | RegExp, fullPage = true) => checkView(p, `lib-${name}`, title, fullPage);
@@ -113,7 +120,7 @@ describe("the library in a browser", () => {
     await page.getByRole("link", { name: "Favourites", exact: true }).click();
     await page.waitForURL("**/favorites");
     await expect.poll(() => focused(page)).toBe("H1 Favourites");
-    await expect.poll(async () => (await page.reload(), await card("astronaut.jpg").count()), CATCH_UP).toBe(1);
+    await expect.poll(() => reloadAndCount(card("astronaut.jpg")), CATCH_UP).toBe(1);
     expect(await page.locator('[data-testid="photo-card"]').count()).toBe(1);
     await checkPage(page, "02-favorites", "Favourites · FotoAI");
 
@@ -124,7 +131,7 @@ describe("the library in a browser", () => {
     await expect.poll(() => card("chelsea.jpg").count(), CATCH_UP).toBe(0);
     // ... and wait in the archive.
     await page.goto("/archive");
-    await expect.poll(async () => (await page.reload(), await card("chelsea.jpg").count()), CATCH_UP).toBe(1);
+    await expect.poll(() => reloadAndCount(card("chelsea.jpg")), CATCH_UP).toBe(1);
     expect(await page.locator('[data-testid="photo-card"]').count()).toBe(1);
     await checkPage(page, "03-archive", "Archive · FotoAI");
     const archived = (await viaApi("GET", "/v1/search?q=chelsea&archived=true")).body as { items: { file_name: string }[] };
@@ -133,7 +140,7 @@ describe("the library in a browser", () => {
     await page.getByTestId("bulk-actions").getByRole("button", { name: "Unarchive" }).click();
     await expect.poll(() => card("chelsea.jpg").count(), CATCH_UP).toBe(0);
     await page.goto("/");
-    await expect.poll(async () => (await page.reload(), await card("chelsea.jpg").count()), CATCH_UP).toBe(1);
+    await expect.poll(() => reloadAndCount(card("chelsea.jpg")), CATCH_UP).toBe(1);
   });
 
   it("creates an album, adds photos from the timeline, removes one, renames it", async () => {
@@ -157,7 +164,7 @@ describe("the library in a browser", () => {
     await page.getByTestId("bulk-notice").getByText("2 photos added to “Lisbon trip”.").waitFor();
     await page.getByRole("link", { name: "Open “Lisbon trip”" }).click();
     await page.waitForURL(`**${albumUrl}`);
-    await expect.poll(async () => (await page.reload(), await page.locator('[data-testid="photo-card"]').count()), CATCH_UP).toBe(2);
+    await expect.poll(() => reloadAndCount(page.locator('[data-testid="photo-card"]')), CATCH_UP).toBe(2);
     await checkPage(page, "06-album", "Lisbon trip · FotoAI");
 
     await select("coffee.jpg");
@@ -249,12 +256,12 @@ describe("the library in a browser", () => {
     await page.waitForURL("**/trash");
     await expect.poll(() => focused(page)).toBe("H1 Trash");
     const item = (name: string) => page.getByTestId("trash-item").filter({ hasText: name });
-    await expect.poll(async () => (await page.reload(), await item("coffee.jpg").count()), CATCH_UP).toBe(1);
+    await expect.poll(() => reloadAndCount(item("coffee.jpg")), CATCH_UP).toBe(1);
     await checkPage(page, "10-trash", "Trash · FotoAI");
     await item("coffee.jpg").getByRole("button", { name: "Restore coffee.jpg" }).click();
     await page.getByTestId("trash-notice").getByText("“coffee.jpg” is back in your timeline.").waitFor();
     await page.goto("/");
-    await expect.poll(async () => (await page.reload(), await card("coffee.jpg").count()), CATCH_UP).toBe(1);
+    await expect.poll(() => reloadAndCount(card("coffee.jpg")), CATCH_UP).toBe(1);
 
     // Two photos to the trash: one deleted for good, then the rest by emptying it.
     await select("coffee.jpg", "astronaut.jpg");
@@ -263,7 +270,7 @@ describe("the library in a browser", () => {
     // Both requests answered (leaving the page earlier would cancel them).
     for (const name of ["coffee.jpg", "astronaut.jpg"]) await expect.poll(() => card(name).count(), CATCH_UP).toBe(0);
     await page.goto("/trash");
-    await expect.poll(async () => (await page.reload(), await page.getByTestId("trash-item").count()), CATCH_UP).toBe(2);
+    await expect.poll(() => reloadAndCount(page.getByTestId("trash-item")), CATCH_UP).toBe(2);
     const coffeeId = await item("coffee.jpg").getAttribute("data-photo-id");
     await item("coffee.jpg").getByRole("button", { name: "Delete for good coffee.jpg" }).click();
     await page.getByRole("alertdialog").getByRole("button", { name: "Delete for good" }).click();
