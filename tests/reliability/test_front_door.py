@@ -58,13 +58,17 @@ class ReadinessWatch:
     def __init__(self, url: str, token: str) -> None:
         self.url, self.token = url, token
         self.ready: list[int] = []
+        self.refusals: list[str] = []
         self.reads: list[int] = []
         self._task: asyncio.Task | None = None
 
     async def _run(self) -> None:
         async with httpx.AsyncClient(base_url=self.url, timeout=30) as c:
             while True:
-                self.ready.append((await c.get("/readyz")).status_code)
+                ready = await c.get("/readyz")
+                self.ready.append(ready.status_code)
+                if ready.status_code != 200:
+                    self.refusals.append(ready.text[:500])
                 r = await c.get("/v1/photos", params={"limit": 1}, headers={"Authorization": f"Bearer {self.token}"})
                 self.reads.append(r.status_code)
                 await asyncio.sleep(0.5)
@@ -82,7 +86,8 @@ class ReadinessWatch:
             await self._task
 
     def assert_healthy(self) -> None:
-        assert self.ready and set(self.ready) == {200}, f"/readyz answered {sorted(set(self.ready))}"
+        # A busy dependency is "degraded" (200); only one that stays down takes the gateway out.
+        assert self.ready and set(self.ready) == {200}, f"/readyz answered {self.ready}: {self.refusals}"
         assert self.reads and set(self.reads) <= {200, 429}, f"reads answered {sorted(set(self.reads))}"
         assert 200 in self.reads
 

@@ -1,5 +1,7 @@
 """create_app: health, readiness from registered checks, metrics, problem details."""
 
+import asyncio
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -52,6 +54,31 @@ async def test_readyz_reflects_checks(client):
     r = await c.get("/readyz")
     assert r.status_code == 503
     assert "refused" in r.json()["checks"]["s3"]
+
+
+async def test_a_dependency_that_answered_before_may_fail_briefly_without_leaving_rotation():
+    app = create_app("unit", readiness_grace_s=0.3)
+    state = {"up": True}
+
+    async def storage():
+        if not state["up"]:
+            raise TimeoutError("no answer within 3 s")
+        return True
+
+    app.state.readiness["storage"] = storage
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        assert (await c.get("/readyz")).json() == {"status": "ready", "checks": {"storage": "ok"}}
+        state["up"] = False
+        r = await c.get("/readyz")
+        assert r.status_code == 200 and r.json()["status"] == "degraded"
+        assert "no answer within 3 s" in r.json()["checks"]["storage"]
+        await asyncio.sleep(0.35)
+        r = await c.get("/readyz")  # failing longer than the grace: out of rotation
+        assert r.status_code == 503 and r.json()["status"] == "not ready"
+        state["up"] = True
+        assert (await c.get("/readyz")).status_code == 200
+        state["up"] = False  # the grace starts again from the last failure-free answer
+        assert (await c.get("/readyz")).status_code == 200
 
 
 async def test_errors_are_problem_details(client):

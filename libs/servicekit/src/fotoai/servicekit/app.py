@@ -3,6 +3,13 @@ problem details for every error, and RED metrics per route.
 
 A service's lifespan registers its readiness checks in `app.state.readiness` (name → async
 callable returning truthy when that dependency answers); /readyz runs them all.
+
+Readiness says whether traffic should be routed here, so a dependency that is merely busy does
+not take the service out of rotation: a check that fails after having answered is reported
+`degraded` (200) for `readiness_grace_s`, and only a failure that lasts longer, or a dependency
+that has never answered, makes /readyz answer 503. Under a burst of full-size uploads the object
+store can take longer than a check's 3 s to answer one HEAD while it works fine; answering 503
+then would send the load balancer away from the one replica that is doing the work.
 """
 
 from __future__ import annotations
@@ -76,6 +83,30 @@ class REDMiddleware:
             metrics.HTTP_DURATION.labels(self.service, method, template).observe(time.perf_counter() - t0)
 
 
+#: How long a dependency that answered before may fail before /readyz answers 503.
+READINESS_GRACE_S = 10.0
+
+
+class CheckHistory:
+    """When one readiness check last passed, and since when it has been failing."""
+
+    def __init__(self) -> None:
+        self.passed_at: float | None = None
+        self.failing_since: float | None = None
+
+    def verdict(self, ok: bool, message: str, now: float, grace_s: float) -> tuple[bool, str]:
+        """(counts as ready, what to report) for this run of the check."""
+        if ok:
+            self.passed_at, self.failing_since = now, None
+            return True, message
+        if self.failing_since is None:
+            self.failing_since = now
+        failing_for = now - self.failing_since
+        if self.passed_at is not None and failing_for < grace_s:
+            return True, f"degraded for {failing_for:.1f} s (503 after {grace_s:g} s): {message}"
+        return False, message
+
+
 async def _run_check(check: Check, timeout: float) -> tuple[bool, str]:
     try:
         ok = await asyncio.wait_for(check(), timeout)
@@ -92,6 +123,7 @@ def create_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
     description: str = "",
     public: bool = False,
+    readiness_grace_s: float = READINESS_GRACE_S,
 ) -> FastAPI:
     app = FastAPI(
         title=title or f"FotoAI {service}",
@@ -102,6 +134,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.readiness = {}
+    app.state.readiness_history = {}
     app.state.service = service
     app.add_middleware(REDMiddleware, service=service)
 
@@ -145,11 +178,19 @@ def create_app(
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> JSONResponse:
         checks: dict[str, Check] = request.app.state.readiness
+        history: dict[str, CheckHistory] = request.app.state.readiness_history
         results = await asyncio.gather(*(_run_check(c, 3.0) for c in checks.values()))
-        report = {name: msg for name, (_, msg) in zip(checks, results, strict=True)}
-        ok = bool(checks) and all(r for r, _ in results)
+        now = time.monotonic()
+        verdicts = {
+            name: history.setdefault(name, CheckHistory()).verdict(passed, msg, now, readiness_grace_s)
+            for name, (passed, msg) in zip(checks, results, strict=True)
+        }
+        ok = bool(checks) and all(v for v, _ in verdicts.values())
+        degraded = ok and not all(passed for passed, _ in results)
+        status = "not ready" if not ok else "degraded" if degraded else "ready"
         return JSONResponse(
-            {"status": "ready" if ok else "not ready", "checks": report}, status_code=200 if ok else 503
+            {"status": status, "checks": {name: msg for name, (_, msg) in verdicts.items()}},
+            status_code=200 if ok else 503,
         )
 
     @app.get("/metrics", include_in_schema=False)
