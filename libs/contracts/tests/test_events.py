@@ -5,12 +5,16 @@ from datetime import datetime
 
 import pytest
 from fotoai.contracts import (
+    ENHANCED_THUMB,
     EVENT_TYPES,
+    RENDITION_NAMES,
     OriginalObject,
+    PhotoEnhancedV1,
     PhotoIngestedV1,
     PhotoRejectedV1,
     PhotoUploadedV1,
     RejectReason,
+    Rendition,
     follow,
 )
 from fotoai.contracts.cloudevents import EnvelopeError, decode, encode
@@ -88,6 +92,22 @@ def test_unknown_fields_are_ignored_for_forward_compatibility():
     body = json.loads(uploaded().model_dump_json())
     body["a_field_from_the_future"] = 1
     assert PhotoUploadedV1.model_validate(body).photo_id == "p1"
+
+
+def test_an_enhanced_event_without_a_thumbnail_still_reads():
+    """`thumbnail` came after v1 shipped: events of older producers lack it and stay valid."""
+    enhanced = PhotoEnhancedV1(
+        photo_id="p1", owner_id="alice", duration_ms=1,
+        rendition=Rendition(name="enhanced", bucket="b", key="alice/p1/enhanced.jpg",
+                            width=4, height=3, bytes=1, mime="image/jpeg"),
+    )
+    body = json.loads(enhanced.model_dump_json())
+    del body["thumbnail"]
+    assert PhotoEnhancedV1.model_validate(body).thumbnail is None
+    thumb = Rendition(name=ENHANCED_THUMB, bucket="b", key="alice/p1/enhanced_thumb.jpg",
+                      width=4, height=3, bytes=1, mime="image/jpeg")
+    again = PhotoEnhancedV1.model_validate_json(enhanced.model_copy(update={"thumbnail": thumb}).model_dump_json())
+    assert again.thumbnail == thumb and ENHANCED_THUMB in RENDITION_NAMES
 
 
 def test_every_topic_has_partitions_and_every_consumer_a_dlq():

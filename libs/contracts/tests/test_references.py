@@ -65,6 +65,14 @@ def test_nested_lists_are_checked_too():
         check_references(ing, BUCKETS)
 
 
+def test_the_enhanced_thumbnail_is_checked_like_the_enhanced_rendition():
+    own = enhanced("mallory/m1/enhanced.jpg")
+    check_references(own.model_copy(update={"thumbnail": rendition("mallory/m1/enhanced_thumb.jpg")}), BUCKETS)
+    forged = own.model_copy(update={"thumbnail": rendition("alice/a1/enhanced_thumb.jpg")})
+    with pytest.raises(ReferenceViolation, match=r"\$\.thumbnail"):
+        check_references(forged, BUCKETS)
+
+
 def test_owner_must_match_the_owner_on_record():
     ev = enhanced("mallory/m1/enhanced.jpg")
     check_owner(ev, None)

@@ -80,9 +80,11 @@ class OriginalObject(StoredObject):
     file_name: str | None = None
 
 
-#: Every rendition name, declared once: ingest writes the first three, enhance the last.
+#: Every rendition name, declared once: ingest writes the first three, enhance the last two
+#: (the enhanced picture, and its thumbnail at the size of `thumb_large`).
 DISPLAY, THUMB_LARGE, THUMB_SMALL, ENHANCED = "display", "thumb_large", "thumb_small", "enhanced"
-RENDITION_NAMES: tuple[str, ...] = (DISPLAY, THUMB_LARGE, THUMB_SMALL, ENHANCED)
+ENHANCED_THUMB = "enhanced_thumb"
+RENDITION_NAMES: tuple[str, ...] = (DISPLAY, THUMB_LARGE, THUMB_SMALL, ENHANCED, ENHANCED_THUMB)
 #: What a client may ask a photo's bytes of: the original or one of its renditions.
 ORIGINAL = "original"
 OBJECT_NAMES: tuple[str, ...] = (ORIGINAL, *RENDITION_NAMES)
@@ -91,7 +93,7 @@ PREVIEW = "preview"
 
 
 class Rendition(StoredObject):
-    name: str = Field(description="display | thumb_large | thumb_small | enhanced")
+    name: str = Field(description="display | thumb_large | thumb_small | enhanced | enhanced_thumb")
     width: int = Field(ge=1)
     height: int = Field(ge=1)
     bytes: int = Field(ge=0)
@@ -176,6 +178,11 @@ class PhotoEnhancedV1(Event):
     SOURCE: ClassVar[str] = "/services/enhance"
 
     rendition: Rendition
+    thumbnail: Rendition | None = Field(
+        default=None,
+        description="enhanced_thumb: the enhanced picture at the size of the original's thumb_large "
+        "(absent from events of producers that predate it)",
+    )
     operations: list[Operation] = Field(default_factory=list)
     quality_before: dict[str, float] = Field(default_factory=dict)
     quality_after: dict[str, float] = Field(default_factory=dict)
