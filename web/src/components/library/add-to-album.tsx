@@ -6,9 +6,10 @@
 import { useState } from "react";
 import useSWR from "swr";
 import { getJson } from "@/lib/api";
-import { addToAlbum, createAlbum, libraryPaths, type Album } from "@/lib/library";
+import { addToAlbum, libraryPaths, type Album } from "@/lib/library";
 import { ProblemMessage } from "../problem-message";
 import { Modal } from "./modal";
+import { NewAlbumForm } from "./new-album-form";
 
 export function AddToAlbumDialog({
   open,
@@ -22,7 +23,6 @@ export function AddToAlbumDialog({
   onAdded: (album: { id: string; title: string }, count: number) => void;
 }) {
   const albums = useSWR<{ items: Album[] }>(open ? libraryPaths.albums : null, getJson);
-  const [title, setTitle] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const n = ids.length;
@@ -40,42 +40,7 @@ export function AddToAlbumDialog({
   };
   return (
     <Modal open={open} onClose={onClose} title={`Add ${n} photo${n === 1 ? "" : "s"} to an album`} testId="add-to-album">
-      <form
-        className="flex flex-wrap items-end gap-2"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const name = title.trim();
-          if (!name || busy) return;
-          setBusy(true);
-          setError(null);
-          let created: Album | null = null;
-          try {
-            created = await createAlbum(name);
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
-          if (created) {
-            setTitle("");
-            await add({ id: created.id, title: name });
-          }
-        }}
-      >
-        <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm">
-          New album
-          <input
-            value={title}
-            onChange={(e) => setTitle(e.target.value)}
-            maxLength={200}
-            placeholder="e.g. Summer in Lisbon"
-            className="rounded-md border border-zinc-300 px-2 py-1.5 dark:border-zinc-600 dark:bg-zinc-800"
-          />
-        </label>
-        <button type="submit" disabled={busy || !title.trim()} className="rounded-md bg-accent-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-accent-500 disabled:opacity-60">
-          Create and add
-        </button>
-      </form>
+      <NewAlbumForm onCreated={add} submitLabel="Create and add" errorTitle="The photos were not added" disabled={busy} />
       {error ? (
         <div className="mt-3">
           <ProblemMessage error={error} title="The photos were not added" />

@@ -6,13 +6,13 @@
 
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
 import useSWR from "swr";
 import { getJson } from "@/lib/api";
-import { createAlbum, libraryPaths, type Album } from "@/lib/library";
+import { libraryPaths, type Album } from "@/lib/library";
 import { AppShell } from "../app-shell";
 import { ProblemMessage } from "../problem-message";
 import { useTitle } from "../use-title";
+import { NewAlbumForm } from "./new-album-form";
 import { focusHeading } from "./use-selection";
 
 export function AlbumsScreen() {
@@ -20,9 +20,6 @@ export function AlbumsScreen() {
   const router = useRouter();
   const deleted = useSearchParams().get("deleted");
   const albums = useSWR<{ items: Album[] }>(libraryPaths.albums, getJson);
-  const [title, setTitle] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   // A deleted album can still be listed for a moment, until the catalog has caught up.
   const items = (albums.data?.items ?? []).filter((a) => a.id !== deleted);
 
@@ -31,43 +28,12 @@ export function AlbumsScreen() {
       <h1 ref={focusHeading} tabIndex={-1} className="mb-3 text-2xl font-semibold outline-none">
         Albums
       </h1>
-      <form
-        className="mb-5 flex flex-wrap items-end gap-2"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const name = title.trim();
-          if (!name || busy) return;
-          setBusy(true);
-          setError(null);
-          try {
-            const album = await createAlbum(name);
-            if (album) router.push(`/albums/${encodeURIComponent(album.id)}`);
-          } catch (err) {
-            setError(err);
-            setBusy(false);
-          }
-        }}
-      >
-        <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm sm:max-w-sm">
-          New album
-          <input
-            value={title}
-            onChange={(e) => setTitle(e.target.value)}
-            maxLength={200}
-            required
-            placeholder="e.g. Summer in Lisbon"
-            className="rounded-md border border-zinc-300 bg-white px-2 py-1.5 dark:border-zinc-600 dark:bg-zinc-800"
-          />
-        </label>
-        <button type="submit" disabled={busy || !title.trim()} className="rounded-md bg-accent-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-accent-500 disabled:opacity-60">
-          {busy ? "Creating…" : "Create album"}
-        </button>
-      </form>
-      {error ? (
-        <div className="mb-3">
-          <ProblemMessage error={error} title="The album was not created" />
-        </div>
-      ) : null}
+      <NewAlbumForm
+        className="mb-5"
+        submitLabel="Create album"
+        errorTitle="The album was not created"
+        onCreated={(album) => router.push(`/albums/${encodeURIComponent(album.id)}`)}
+      />
       {albums.error ? (
         <ProblemMessage error={albums.error} title="Your albums could not be loaded" onRetry={() => void albums.mutate()} />
       ) : !albums.data ? (
