@@ -9,6 +9,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { useEffect, type ReactNode } from "react";
 import { clearSession } from "@/lib/session";
 import { LibraryLinks } from "./library/library-links";
+import { Brand } from "./not-found";
 import { ThemeToggle } from "./theme-toggle";
 import { useSession } from "./use-session";
 
@@ -53,9 +54,7 @@ export function AppShell({
       ) : null}
       <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/90">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-3 px-4 py-2.5">
-          <Link href="/" className="text-lg font-semibold tracking-tight">
-            Foto<span className="text-accent-600 dark:text-accent-300">AI</span>
-          </Link>
+          <Brand />
           <nav aria-label="Library" className="flex max-w-full items-center gap-3 overflow-x-auto text-sm">
             <LibraryLinks pathname={pathname} />
             <Link href="/people" className={navLink(pathname, "/people")} aria-current={pathname?.startsWith("/people") ? "page" : undefined}>

@@ -14,6 +14,7 @@ import { personLabel, type Person } from "@/lib/people";
 import { altText, type PhotoPage } from "@/lib/photos";
 import { AppShell } from "./app-shell";
 import { Avatar, HideToggle, RenamePerson, usePendingEdits } from "./person-editor";
+import { NotFound } from "./not-found";
 import { ProblemMessage } from "./problem-message";
 import { useTitle } from "./use-title";
 
@@ -50,10 +51,9 @@ export function PersonScreen({ id }: { id: string }) {
         </Link>
       </p>
       {missing ? (
-        <div className="py-10 text-center">
-          <h1 className="text-xl font-semibold">Person not found</h1>
-          <p className="mt-2 text-zinc-600 dark:text-zinc-400">They may have been merged into someone else.</p>
-        </div>
+        <NotFound title="Person not found" back={{ href: "/people", label: "All people" }}>
+          They may have been merged into someone else.
+        </NotFound>
       ) : error ? (
         <ProblemMessage error={error} onRetry={() => void mutate()} />
       ) : !person ? (

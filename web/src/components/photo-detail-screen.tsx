@@ -23,6 +23,7 @@ import { DuplicatesPanel } from "./duplicates";
 import { FaceBoxes } from "./face-boxes";
 import { SearchBox } from "./filters-form";
 import { ExifPanel, QualityPanel, StageTimeline, TagList, TechnicalDetails } from "./photo-facts";
+import { NotFound } from "./not-found";
 import { ProblemMessage } from "./problem-message";
 import { StatusBadge } from "./status-badge";
 import { useSession } from "./use-session";
@@ -130,20 +131,11 @@ export function PhotoDetailScreen({ id }: { id: string }) {
         ) : null}
       </nav>
       {deleted ? (
-        <div className="rounded-xl border border-zinc-200 p-8 text-center dark:border-zinc-800" data-testid="photo-gone">
-          <h1 className="text-lg font-semibold">This photo was deleted</h1>
-          <p className="mt-2">
-            <Link href={trail.href} className="underline">Back to your photos</Link>
-          </p>
-        </div>
+        <NotFound title="This photo was deleted" back={{ href: trail.href, label: "Back to your photos" }} testId="photo-gone" />
       ) : missing ? (
-        <div className="rounded-xl border border-zinc-200 p-8 text-center dark:border-zinc-800" data-testid="photo-gone">
-          <h1 className="text-lg font-semibold">This photo does not exist</h1>
-          <p className="mt-2 text-zinc-700 dark:text-zinc-300">It may have been deleted, or the link is wrong.</p>
-          <p className="mt-2">
-            <Link href={trail.href} className="underline">Back to your photos</Link>
-          </p>
-        </div>
+        <NotFound title="This photo does not exist" back={{ href: trail.href, label: "Back to your photos" }} testId="photo-gone">
+          It may have been deleted, or the link is wrong.
+        </NotFound>
       ) : error ? (
         <ProblemMessage error={error} title="This photo could not be shown" onRetry={() => mutate()} home />
       ) : !photo ? (

@@ -6,46 +6,30 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useCallback, useMemo, useState } from "react";
-import useSWRInfinite from "swr/infinite";
-import { getJson } from "@/lib/api";
+import { useState } from "react";
 import { deleteAlbum, libraryPaths, refreshSoon, updateAlbum, type AlbumDetail } from "@/lib/library";
-import { annotateDuplicates, pollIntervalFor } from "@/lib/photos";
 import { ApiError } from "@/lib/problem";
 import { AppShell } from "../app-shell";
 import { BulkActions } from "../bulk-actions";
 import { ConfirmDialog, DANGER_BUTTON } from "../confirm-dialog";
+import { NotFound } from "../not-found";
 import { PhotoGrid } from "../photo-grid";
 import { ProblemMessage } from "../problem-message";
 import { useTitle } from "../use-title";
 import { ShareDialog } from "./share-dialog";
-import { focusHeading, useSelection } from "./use-selection";
+import { usePhotoList } from "./use-photo-list";
+import { focusHeading } from "./use-selection";
 
 const button = "rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-100 disabled:opacity-60 dark:border-zinc-600 dark:hover:bg-zinc-800";
 
 export function AlbumScreen({ id }: { id: string }) {
   const router = useRouter();
-  const list = useSWRInfinite<AlbumDetail>(
-    (index, previous: AlbumDetail | null) => (index > 0 && !previous?.next_cursor ? null : libraryPaths.album(id, index === 0 ? null : previous!.next_cursor)),
-    getJson,
-    { refreshInterval: (pages) => pollIntervalFor(pages?.map((p) => ({ items: p.items, next_cursor: null }))), revalidateFirstPage: true, keepPreviousData: true },
-  );
-  const pages = list.data ?? [];
+  const { list, pages, photos, selection, hasMore, loadingMore, onLoadMore, changed } = usePhotoList<AlbumDetail>((cursor) => libraryPaths.album(id, cursor));
   const album = pages[0];
   const [renamed, setRenamed] = useState<string | null>(null);
   const title = renamed ?? album?.title ?? "";
   const missing = list.error instanceof ApiError && list.error.problem.status === 404;
   useTitle(missing ? "Album not found" : title ? title : "Album");
-  const photos = useMemo(() => annotateDuplicates(pages.flatMap((p) => p.items)), [pages]);
-  const ids = useMemo(() => photos.map((p) => p.photo.id), [photos]);
-  const selection = useSelection(ids);
-  const hasMore = pages.length > 0 && pages[pages.length - 1].next_cursor != null;
-  const loadingMore = list.isValidating && list.size > pages.length;
-  const onLoadMore = useCallback(() => void list.setSize((s) => s + 1), [list]);
-  const changed = () => {
-    selection.clear();
-    refreshSoon(() => list.mutate());
-  };
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState("");
   const [sharing, setSharing] = useState(false);
@@ -54,17 +38,9 @@ export function AlbumScreen({ id }: { id: string }) {
   if (missing) {
     return (
       <AppShell>
-        <div className="mx-auto max-w-xl py-16 text-center">
-          <h1 ref={focusHeading} tabIndex={-1} className="text-2xl font-semibold outline-none">
-            This album does not exist
-          </h1>
-          <p className="mt-3 text-zinc-700 dark:text-zinc-300">It may have been deleted.</p>
-          <p className="mt-6">
-            <Link href="/albums" className="underline">
-              All albums
-            </Link>
-          </p>
-        </div>
+        <NotFound title="This album does not exist" back={{ href: "/albums", label: "All albums" }}>
+          It may have been deleted.
+        </NotFound>
       </AppShell>
     );
   }

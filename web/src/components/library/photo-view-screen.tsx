@@ -5,18 +5,15 @@
  */
 
 import Link from "next/link";
-import { useCallback, useMemo, useSyncExternalStore } from "react";
-import useSWRInfinite from "swr/infinite";
-import { getJson } from "@/lib/api";
-import { deletedVersion, subscribeDeleted, withoutDeleted } from "@/lib/deleted-photos";
-import { refreshSoon, viewPath } from "@/lib/library";
-import { annotateDuplicates, pollIntervalFor, type PhotoPage } from "@/lib/photos";
+import { viewPath } from "@/lib/library";
+import type { PhotoPage } from "@/lib/photos";
 import { AppShell } from "../app-shell";
 import { BulkActions } from "../bulk-actions";
 import { PhotoGrid } from "../photo-grid";
 import { ProblemMessage } from "../problem-message";
 import { useTitle } from "../use-title";
-import { focusHeading, useSelection } from "./use-selection";
+import { usePhotoList } from "./use-photo-list";
+import { focusHeading } from "./use-selection";
 
 const VIEWS = {
   favorites: {
@@ -32,27 +29,7 @@ const VIEWS = {
 export function PhotoViewScreen({ view }: { view: "favorites" | "archive" }) {
   const { title, empty } = VIEWS[view];
   useTitle(title);
-  const list = useSWRInfinite<PhotoPage>(
-    (index, previous: PhotoPage | null) => (index > 0 && !previous?.next_cursor ? null : viewPath(view, index === 0 ? null : previous!.next_cursor)),
-    getJson,
-    { refreshInterval: (pages) => pollIntervalFor(pages), revalidateFirstPage: true, keepPreviousData: true },
-  );
-  const pages = list.data ?? [];
-  const deletions = useSyncExternalStore(subscribeDeleted, deletedVersion, deletedVersion);
-  const photos = useMemo(
-    () => annotateDuplicates(withoutDeleted(pages.flatMap((p) => p.items))),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [pages, deletions],
-  );
-  const ids = useMemo(() => photos.map((p) => p.photo.id), [photos]);
-  const selection = useSelection(ids);
-  const hasMore = pages.length > 0 && pages[pages.length - 1].next_cursor != null;
-  const loadingMore = list.isValidating && list.size > pages.length;
-  const onLoadMore = useCallback(() => void list.setSize((s) => s + 1), [list]);
-  const changed = () => {
-    selection.clear();
-    refreshSoon(() => list.mutate());
-  };
+  const { list, photos, selection, hasMore, loadingMore, onLoadMore, changed } = usePhotoList<PhotoPage>((cursor) => viewPath(view, cursor));
 
   return (
     <AppShell skipTo={{ href: "#photos", label: "Skip to photos" }}>

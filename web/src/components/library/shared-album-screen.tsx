@@ -9,6 +9,7 @@ import { useState } from "react";
 import useSWRInfinite from "swr/infinite";
 import { getJson } from "@/lib/api";
 import { libraryPaths, type SharedAlbum, type SharedPhoto } from "@/lib/library";
+import { PublicFrame } from "../not-found";
 import { ProblemMessage } from "../problem-message";
 import { ThemeToggle } from "../theme-toggle";
 import { useTitle } from "../use-title";
@@ -39,74 +40,77 @@ export function SharedAlbumScreen({ token, initial }: { token: string; initial: 
   useTitle(album ? album.title : "Shared album");
 
   return (
-    <div className="flex min-h-dvh flex-col">
-      <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-        <div className="mx-auto flex max-w-7xl items-center gap-3 px-4 py-2.5">
-          <span className="text-lg font-semibold tracking-tight">
-            Foto<span className="text-accent-600 dark:text-accent-300">AI</span>
-          </span>
+    <PublicFrame
+      link={false}
+      wide
+      testId="shared-album"
+      header={
+        <>
           <span className="flex-1 text-sm text-zinc-600 dark:text-zinc-400">Shared album</span>
           <ThemeToggle />
-        </div>
-      </header>
-      <main id="main" className="mx-auto w-full max-w-7xl flex-1 px-4 py-4" data-testid="shared-album">
-        {list.error ? (
-          <ProblemMessage error={list.error} title="This album could not be loaded" onRetry={() => void list.mutate()} />
-        ) : !album ? (
-          <p className="py-10 text-center text-zinc-600 dark:text-zinc-400">Loading…</p>
-        ) : (
-          <>
-            <h1 ref={focusHeading} tabIndex={-1} className="text-2xl font-semibold outline-none">
-              {album.title}
-            </h1>
-            <p className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">
-              {photos.length}
-              {hasMore ? "+" : ""} photo{photos.length === 1 ? "" : "s"}
-              {album.expires_at ? ` · this link works until ${DAY.format(new Date(album.expires_at))}` : ""}
-            </p>
-            {photos.length === 0 ? (
-              <p className="rounded-xl border border-zinc-200 p-10 text-center dark:border-zinc-800">This album has no photos yet.</p>
-            ) : (
-              <ul className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-5">
-                {photos.map((p) => (
-                  <li key={p.id}>
-                    <button
-                      type="button"
-                      onClick={() => setOpen(p)}
-                      data-testid="shared-photo"
-                      data-photo-id={p.id}
-                      className="block aspect-square w-full overflow-hidden rounded-lg bg-zinc-100 dark:bg-zinc-800"
-                    >
-                      {p.thumb_url ? (
-                        // eslint-disable-next-line @next/next/no-img-element
-                        <img src={p.thumb_url} alt={caption(p)} loading="lazy" decoding="async" className="h-full w-full object-cover" />
-                      ) : (
-                        <span className="text-sm">{caption(p)}</span>
-                      )}
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            )}
-            {hasMore ? (
-              <p className="py-4 text-center">
-                <button type="button" className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-600" onClick={() => void list.setSize((s) => s + 1)}>
-                  Show more
-                </button>
-              </p>
+        </>
+      }
+      footer={
+        <>
+          <footer className="px-4 py-4 text-center text-xs text-zinc-600 dark:text-zinc-400">
+            Shared with FotoAI. <Link href="/signin" className="underline">Sign in</Link> to keep your own photos.
+          </footer>
+          <Modal open={open !== null} onClose={() => setOpen(null)} title={open ? caption(open) : ""} testId="shared-viewer">
+            {open ? (
+              // eslint-disable-next-line @next/next/no-img-element
+              <img src={libraryPaths.sharedContent(token, open.id, "display")} alt={caption(open)} className="max-h-[75vh] w-full object-contain" data-testid="shared-image" />
             ) : null}
-          </>
-        )}
-      </main>
-      <footer className="px-4 py-4 text-center text-xs text-zinc-600 dark:text-zinc-400">
-        Shared with FotoAI. <Link href="/signin" className="underline">Sign in</Link> to keep your own photos.
-      </footer>
-      <Modal open={open !== null} onClose={() => setOpen(null)} title={open ? caption(open) : ""} testId="shared-viewer">
-        {open ? (
-          // eslint-disable-next-line @next/next/no-img-element
-          <img src={libraryPaths.sharedContent(token, open.id, "display")} alt={caption(open)} className="max-h-[75vh] w-full object-contain" data-testid="shared-image" />
-        ) : null}
-      </Modal>
-    </div>
+          </Modal>
+        </>
+      }
+    >
+      {list.error ? (
+        <ProblemMessage error={list.error} title="This album could not be loaded" onRetry={() => void list.mutate()} />
+      ) : !album ? (
+        <p className="py-10 text-center text-zinc-600 dark:text-zinc-400">Loading…</p>
+      ) : (
+        <>
+          <h1 ref={focusHeading} tabIndex={-1} className="text-2xl font-semibold outline-none">
+            {album.title}
+          </h1>
+          <p className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">
+            {photos.length}
+            {hasMore ? "+" : ""} photo{photos.length === 1 ? "" : "s"}
+            {album.expires_at ? ` · this link works until ${DAY.format(new Date(album.expires_at))}` : ""}
+          </p>
+          {photos.length === 0 ? (
+            <p className="rounded-xl border border-zinc-200 p-10 text-center dark:border-zinc-800">This album has no photos yet.</p>
+          ) : (
+            <ul className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-5">
+              {photos.map((p) => (
+                <li key={p.id}>
+                  <button
+                    type="button"
+                    onClick={() => setOpen(p)}
+                    data-testid="shared-photo"
+                    data-photo-id={p.id}
+                    className="block aspect-square w-full overflow-hidden rounded-lg bg-zinc-100 dark:bg-zinc-800"
+                  >
+                    {p.thumb_url ? (
+                      // eslint-disable-next-line @next/next/no-img-element
+                      <img src={p.thumb_url} alt={caption(p)} loading="lazy" decoding="async" className="h-full w-full object-cover" />
+                    ) : (
+                      <span className="text-sm">{caption(p)}</span>
+                    )}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          {hasMore ? (
+            <p className="py-4 text-center">
+              <button type="button" className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-600" onClick={() => void list.setSize((s) => s + 1)}>
+                Show more
+              </button>
+            </p>
+          ) : null}
+        </>
+      )}
+    </PublicFrame>
   );
 }
