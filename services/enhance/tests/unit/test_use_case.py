@@ -7,6 +7,7 @@ from typing import ClassVar
 import numpy as np
 import pytest
 from fotoai.contracts import PhotoEnhancedV1, PhotoIngestedV1, Rendition
+from fotoai.enhance import use_cases
 from fotoai.enhance.config import EnhanceOptions
 from fotoai.enhance.domain.codec import UndecodableImage
 from fotoai.enhance.domain.cpu_pipeline import CpuPipeline
@@ -53,6 +54,15 @@ def ingested(photo_id: str = PHOTO, renditions: list[Rendition] | None = None) -
                 key=f"{OWNER}/{photo_id}/preview.jpg",
                 width=600,
                 height=400,
+                bytes=1,
+                mime="image/jpeg",
+            ),
+            Rendition(
+                name="thumb_large",
+                bucket="fotoai-renditions",
+                key=f"{OWNER}/{photo_id}/thumb_large.jpg",
+                width=300,
+                height=200,
                 bytes=1,
                 mime="image/jpeg",
             ),
@@ -120,6 +130,48 @@ async def test_enhances_the_preview_rendition_and_describes_it(store, coffee):
     PhotoEnhancedV1.model_validate_json(event.model_dump_json())
 
 
+async def test_the_enhanced_picture_is_also_stored_at_the_size_of_thumb_large(store, monkeypatch):
+    decodes = []
+    real_decode = use_cases.decode_rgb
+    monkeypatch.setattr(use_cases, "decode_rgb", lambda *a: decodes.append(1) or real_decode(*a))
+    event = await use_case(store)(ingested())
+    t = event.thumbnail
+    assert t is not None
+    assert (t.name, t.bucket, t.key, t.mime) == (
+        "enhanced_thumb",
+        "fotoai-renditions",
+        f"{OWNER}/{PHOTO}/enhanced_thumb.jpg",
+        "image/jpeg",
+    )
+    data, content_type = store.objects[("fotoai-renditions", t.key)]
+    assert content_type == "image/jpeg" and t.bytes == len(data)
+    thumb = np.asarray(Image.open(io.BytesIO(data)), dtype=np.float64)
+    # thumb_large of the ingested event is 300x200: the gallery's two thumbnails match.
+    assert (t.width, t.height) == (thumb.shape[1], thumb.shape[0]) == (300, 200)
+    enhanced = np.asarray(
+        Image.open(io.BytesIO(store.objects[("fotoai-renditions", event.rendition.key)][0]))
+        .resize((300, 200), Image.Resampling.LANCZOS),
+        dtype=np.float64,
+    )
+    source = np.asarray(
+        Image.open(io.BytesIO(store.objects[("fotoai-renditions", PREVIEW_KEY)][0]))
+        .resize((300, 200), Image.Resampling.LANCZOS),
+        dtype=np.float64,
+    )
+    # It is the enhanced picture (brightened), not the dark source, and it was shrunk from the
+    # pixels in memory: the source was decoded once.
+    assert abs(thumb.mean() - enhanced.mean()) < 1 and thumb.mean() > source.mean() + 20
+    assert np.abs(thumb - enhanced).mean() < np.abs(thumb - source).mean() / 4
+    assert decodes == [1]
+
+
+async def test_without_a_thumb_large_there_is_no_enhanced_thumbnail(store):
+    preview = ingested().renditions[0]
+    event = await use_case(store)(ingested(renditions=[preview]))
+    assert event.thumbnail is None
+    assert [k for (_, k) in store.objects if "enhanced" in k] == [event.rendition.key]
+
+
 async def test_a_redelivery_changes_nothing(store):
     handle = use_case(store)
     source = ingested()
@@ -129,6 +181,7 @@ async def test_a_redelivery_changes_nothing(store):
     assert store.objects[("fotoai-renditions", first.rendition.key)] == stored
     assert first.event_id == second.event_id
     assert first.rendition == second.rendition
+    assert first.thumbnail == second.thumbnail is not None
     assert first.operations == second.operations
     assert first.quality_after == second.quality_after
 
@@ -252,6 +305,13 @@ async def test_concurrent_photos_are_enhanced_as_one_batch(store):
     assert all(
         store.objects[("fotoai-renditions", e.rendition.key)]
         == store.objects[("fotoai-renditions", single.rendition.key)]
+        for e in events
+    )
+    assert single.thumbnail is not None
+    assert all(
+        e.thumbnail is not None
+        and (e.thumbnail.width, e.thumbnail.height, e.thumbnail.bytes)
+        == (single.thumbnail.width, single.thumbnail.height, single.thumbnail.bytes)
         for e in events
     )
 

@@ -30,6 +30,13 @@ class EnhanceOptions(BaseModel):
         "(worth it on a GPU; batches never exceed max_concurrency or batch_size)",
     )
     jpeg_quality: int = Field(default=90, ge=50, le=100)
+    thumb_quality: int = Field(
+        default=82,
+        ge=50,
+        le=100,
+        description="JPEG quality of the enhanced_thumb rendition (the enhanced picture at the "
+        "size of the original's thumb_large, for galleries); ingest's thumbnails default to 82",
+    )
     output_bucket: str = "fotoai-renditions"
     max_input_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
     max_pixels: int = Field(

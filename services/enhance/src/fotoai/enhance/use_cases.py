@@ -1,6 +1,8 @@
 """`EnhancePhoto`: fetch the working copy ingest encoded (the `preview` rendition), enhance it off
-the event loop, store it as the display-size `enhanced` rendition, and describe what was done as
-a `PhotoEnhancedV1`; servicekit's `Batcher` groups concurrent photos into batches for the GPU.
+the event loop, store it as the display-size `enhanced` rendition and, shrunk from the same
+pixels, as `enhanced_thumb` at the size of the photo's `thumb_large` (what a gallery shows), and
+describe what was done as a `PhotoEnhancedV1`; servicekit's `Batcher` groups concurrent photos
+into batches for the GPU.
 
 Why not the full-resolution `display`: it can be the user's own uploaded bytes (ingest reuses an
 upright JPEG as is), which must only be decoded inside ingest's sandbox, and a 12 MP photo costs
@@ -16,10 +18,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from fotoai.contracts import (
     ENHANCED,
+    ENHANCED_THUMB,
+    THUMB_LARGE,
     Operation,
     PhotoEnhancedV1,
     PhotoIngestedV1,
@@ -29,6 +34,7 @@ from fotoai.contracts import (
 from fotoai.enhance.config import EnhanceOptions
 from fotoai.enhance.domain.codec import decode_rgb, encode_jpeg
 from fotoai.enhance.domain.enhancer import Enhanced
+from fotoai.enhance.domain.thumbnail import shrink, thumbnail_size
 from fotoai.enhance.ports import BatchEnhancer, ObjectStore, PhotoEnhancer
 from fotoai.servicekit.mlruntime import Batcher
 
@@ -53,6 +59,26 @@ def source_rendition(renditions: list[Rendition]) -> Rendition | None:
 
 def enhanced_key(owner_id: str, photo_id: str) -> str:
     return f"{owner_id}/{photo_id}/{RENDITION_NAME}.jpg"
+
+
+def enhanced_thumb_key(owner_id: str, photo_id: str) -> str:
+    return f"{owner_id}/{photo_id}/{ENHANCED_THUMB}.jpg"
+
+
+def thumbnail_like(renditions: list[Rendition]) -> tuple[int, int] | None:
+    """(width, height) of the photo's `thumb_large`, the size its enhanced thumbnail takes;
+    None when ingest listed none (then no enhanced thumbnail is made)."""
+    thumb = next((r for r in renditions if r.name == THUMB_LARGE), None)
+    return (thumb.width, thumb.height) if thumb else None
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One enhanced photo, encoded: the picture, and its thumbnail with its size when made."""
+
+    result: Enhanced
+    jpeg: bytes
+    thumb: tuple[bytes, tuple[int, int]] | None
 
 
 class EnhancePhoto:
@@ -100,17 +126,22 @@ class EnhancePhoto:
             data = await self._store.get_bytes(
                 source.bucket, source.key, max_bytes=self._options.max_input_bytes
             )
+            like = thumbnail_like(event.renditions)
             if self._batcher is None:
-                jpeg, result = await asyncio.to_thread(self._enhance, data)
+                out = await asyncio.to_thread(self._enhance, data, like)
             else:
                 rgb = await asyncio.to_thread(decode_rgb, data, self._options.max_pixels)
-                result = await self._batcher.submit(rgb)
-                jpeg = await asyncio.to_thread(
-                    encode_jpeg, result.image, self._options.jpeg_quality
-                )
+                out = await asyncio.to_thread(self._encode, await self._batcher.submit(rgb), like)
+            bucket = self._options.output_bucket
             key = enhanced_key(event.owner_id, event.photo_id)
-            await self._store.put_bytes(self._options.output_bucket, key, jpeg, "image/jpeg")
+            thumb_key = enhanced_thumb_key(event.owner_id, event.photo_id)
+            await asyncio.gather(
+                self._store.put_bytes(bucket, key, out.jpeg, "image/jpeg"),
+                *([self._store.put_bytes(bucket, thumb_key, out.thumb[0], "image/jpeg")]
+                  if out.thumb else []),
+            )
             duration_ms = (self._clock() - started) * 1000.0
+        result = out.result
         h, w = result.image.shape[:2]
         operations = [Operation(name=n, params=p) for n, p in result.plan.operations()]
         if result.refined:
@@ -123,13 +154,24 @@ class EnhancePhoto:
             owner_id=event.owner_id,
             rendition=Rendition(
                 name=RENDITION_NAME,
-                bucket=self._options.output_bucket,
+                bucket=bucket,
                 key=key,
                 width=w,
                 height=h,
-                bytes=len(jpeg),
+                bytes=len(out.jpeg),
                 mime="image/jpeg",
             ),
+            thumbnail=Rendition(
+                name=ENHANCED_THUMB,
+                bucket=bucket,
+                key=thumb_key,
+                width=out.thumb[1][0],
+                height=out.thumb[1][1],
+                bytes=len(out.thumb[0]),
+                mime="image/jpeg",
+            )
+            if out.thumb
+            else None,
             operations=operations,
             quality_before=result.before.report(),
             quality_after=result.after.report(),
@@ -137,7 +179,18 @@ class EnhancePhoto:
             duration_ms=round(duration_ms, 3),
         )
 
-    def _enhance(self, data: bytes) -> tuple[bytes, Enhanced]:
+    def _enhance(self, data: bytes, like: tuple[int, int] | None) -> Encoded:
         rgb = decode_rgb(data, self._options.max_pixels)
-        result = self._enhancer.enhance(rgb)
-        return encode_jpeg(result.image, self._options.jpeg_quality), result
+        return self._encode(self._enhancer.enhance(rgb), like)
+
+    def _encode(self, result: Enhanced, like: tuple[int, int] | None) -> Encoded:
+        """The enhanced JPEG, and the thumbnail shrunk from the pixels in hand (no decode)."""
+        jpeg = encode_jpeg(result.image, self._options.jpeg_quality)
+        if like is None:
+            return Encoded(result, jpeg, None)
+        h, w = result.image.shape[:2]
+        size = thumbnail_size((w, h), like)
+        small = shrink(result.image, size)
+        return Encoded(
+            result, jpeg, (encode_jpeg(small, self._options.thumb_quality, optimize=True), size)
+        )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 from fotoai.enhance.domain.colour import LINEAR_OF_CODE, luma
+from fotoai.enhance.domain.thumbnail import fit_within, shrink
 
 # Immerkær's operator: the difference of two Laplacians, blind to planes and ramps. Its squared
 # weights sum to 36, so on white Gaussian noise of sigma s the response has sigma 6 s.
@@ -53,11 +54,7 @@ class Measures:
 def overview(rgb: np.ndarray, max_side: int) -> np.ndarray:
     """A copy whose longest side is at most `max_side` (area-averaged); the image itself if small."""
     h, w = rgb.shape[:2]
-    scale = max_side / max(h, w)
-    if scale >= 1.0:
-        return rgb
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    return shrink(rgb, fit_within((w, h), max_side))
 
 
 def detail_crop(rgb: np.ndarray, side: int) -> np.ndarray:

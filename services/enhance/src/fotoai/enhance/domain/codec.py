@@ -34,10 +34,14 @@ def decode_rgb(data: bytes, max_pixels: int) -> np.ndarray:
         raise UndecodableImage(str(exc)) from exc
 
 
-def encode_jpeg(rgb: np.ndarray, quality: int) -> bytes:
-    """Baseline JPEG, 4:2:0 below quality 90 and 4:4:4 from 90 (the chroma we just corrected)."""
+def encode_jpeg(rgb: np.ndarray, quality: int, *, optimize: bool = False) -> bytes:
+    """Baseline JPEG, 4:2:0 below quality 90 and 4:4:4 from 90 (the chroma we just corrected).
+
+    `optimize` (Huffman tables per image) saves ~5% and doubles the encode time: worth it for
+    thumbnails, which are fetched many times and encode in a few milliseconds."""
     buf = io.BytesIO()
     Image.fromarray(rgb, "RGB").save(
-        buf, format="JPEG", quality=quality, subsampling=0 if quality >= 90 else 2
+        buf, format="JPEG", quality=quality, subsampling=0 if quality >= 90 else 2,
+        optimize=optimize,
     )
     return buf.getvalue()
