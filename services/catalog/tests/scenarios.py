@@ -53,10 +53,13 @@ def photo_story(
     tag_versions: tuple[str, ...] = ("1.0",),
     embedding_dim: int = 0,
     delete: bool = False,
+    enhance_thumbnails: tuple[bool, ...] = (True,),
 ) -> list[Any]:
     """The events of one photo in their causal order: uploaded, then ingested (or rejected),
-    enhanced, one tagged per model version, and optionally deleted. Their types differ by
-    position, so the list is of Any: a test reads the fields of the type it knows is there."""
+    one enhanced per entry of `enhance_thumbnails` (a re-run after the first; each with its
+    enhanced_thumb rendition or, like an older producer's, without), one tagged per model
+    version, and optionally deleted. Their types differ by position, so the list is of Any: a
+    test reads the fields of the type it knows is there."""
     rnd = random.Random(seed)
     counter = iter(range(1000))
 
@@ -104,16 +107,22 @@ def photo_story(
             sha256=sha, phash=f"{ph & 0xFFFFFFFFFFFFFFFF:016x}", renditions=rend,
         )
         events.append(ingested)
-        events.append(follow(
-            ingested, PhotoEnhancedV1, occurred_at=at(),
-            rendition=Rendition(name="enhanced", bucket="fotoai-renditions",
-                                key=f"{owner_id}/{pid}/enhanced.jpg", width=4000, height=3000,
-                                bytes=400000, mime="image/jpeg"),
-            operations=[Operation(name="exposure", params={"gain": 1.2}),
-                        Operation(name="white_balance", params={"method": "gray_world"})],
-            quality_before={"sharpness": 0.4}, quality_after={"sharpness": 0.6},
-            device="cpu", duration_ms=120.0,
-        ))
+        for run, with_thumbnail in enumerate(enhance_thumbnails):
+            # The first run's id is derived from the ingested event, as enhance does; a re-run
+            # (a replay with a newer enhancer) is another event.
+            events.append(follow(
+                ingested, PhotoEnhancedV1, occurred_at=at(), qualifiers=(f"rerun-{run}",) if run else (),
+                rendition=Rendition(name="enhanced", bucket="fotoai-renditions",
+                                    key=f"{owner_id}/{pid}/enhanced.jpg", width=1920, height=1440,
+                                    bytes=400000 + run, mime="image/jpeg"),
+                thumbnail=Rendition(name="enhanced_thumb", bucket="fotoai-renditions",
+                                    key=f"{owner_id}/{pid}/enhanced_thumb.jpg", width=1024, height=768,
+                                    bytes=90000 + run, mime="image/jpeg") if with_thumbnail else None,
+                operations=[Operation(name="exposure", params={"gain": 1.2 + run / 10}),
+                            Operation(name="white_balance", params={"method": "gray_world"})],
+                quality_before={"sharpness": 0.4}, quality_after={"sharpness": 0.6},
+                device="cpu", duration_ms=120.0,
+            ))
         for i, version in enumerate(tag_versions):
             labels = rnd.sample(LABELS, 4)
             vec = [rnd.uniform(-1, 1) for _ in range(embedding_dim)] if embedding_dim else None

@@ -48,6 +48,8 @@ def libraries(draw):
             tag_versions=tuple(versions),
             embedding_dim=4,
             delete=draw(st.integers(0, 3)) == 0,
+            # A re-run of enhance, with its thumbnail or (an older producer) without.
+            enhance_thumbnails=tuple(draw(st.lists(st.booleans(), min_size=1, max_size=2))),
         )
         items += story
         pid = story[0].photo_id

@@ -44,13 +44,56 @@ async def test_a_photo_goes_processing_then_ready(project, queries, owner) -> No
     assert d["width"] == 4000 and d["format"] == "jpeg"
     assert d["metadata"]["camera_model"] == ingested.exif.camera_model
     assert d["metadata"]["gps"]["lat"] == pytest.approx(ingested.exif.gps.lat)
-    assert {r["name"] for r in d["renditions"]} == {"display", "thumb_large", "thumb_small", "enhanced"}
-    assert d["thumb"]["key"].endswith("thumb_small.jpg")
+    assert {r["name"] for r in d["renditions"]} == {"display", "thumb_large", "thumb_small", "enhanced",
+                                                    "enhanced_thumb"}
+    # The enhancement changed the picture: its thumbnail is the one shown, the original's stays known.
+    assert d["thumb"]["key"].endswith("enhanced_thumb.jpg") and d["enhanced_thumb"] == d["thumb"]
+    assert d["original_thumb"]["key"].endswith("thumb_small.jpg")
     assert [t["event"] for t in d["timeline"]] == ["uploaded", "ingested", "enhanced", "tagged"]
     assert d["enhancement"]["operations"][0]["name"] == "exposure"
     assert d["faces"][0]["box"] == pytest.approx([0.1, 0.2, 0.3, 0.4])
     assert d["colors"] == [{"hex": "#aa3300", "fraction": 0.5}]
     assert len(d["tags"]) == 4
+
+
+async def test_the_enhanced_thumbnail_outlives_a_late_ingest_and_shows_only_where_something_changed(
+    project, queries, owner
+) -> None:
+    uploaded, ingested, enhanced, tagged = photo_story(owner, seed=6)
+    # Enhance answered before the ingest outcome was projected: the ingest's renditions replace
+    # the photo's own, never enhance's.
+    await apply_all(project, [uploaded, enhanced, ingested, tagged])
+    d = await queries.detail(owner, uploaded.photo_id)
+    thumbs = {r["name"]: r for r in d["renditions"]}
+    assert thumbs["enhanced_thumb"]["key"] == enhanced.thumbnail.key
+    assert (thumbs["enhanced_thumb"]["width"], thumbs["enhanced_thumb"]["height"]) == (1024, 768)
+    assert d["thumb"]["key"] == enhanced.thumbnail.key
+    [listed], _ = await queries.list_photos(owner, 10, None, _no_filters())
+    assert listed["thumb"] == listed["enhanced_thumb"] == {"bucket": "fotoai-renditions", "key": enhanced.thumbnail.key}
+    assert listed["original_thumb"]["key"].endswith("thumb_small.jpg")
+
+    # "No change needed": the enhanced thumbnail is the original again, so the original's is shown.
+    same = photo_story(owner, seed=7)
+    unchanged = same[2].model_copy(update={"operations": []})
+    await apply_all(project, [same[0], same[1], unchanged, same[3]])
+    d = await queries.detail(owner, same[0].photo_id)
+    assert "enhanced_thumb" in {r["name"] for r in d["renditions"]}
+    assert d["enhanced_thumb"] is None and d["thumb"] == d["original_thumb"]
+    assert d["thumb"]["key"].endswith("thumb_small.jpg")
+
+
+async def test_a_newer_enhancement_without_a_thumbnail_hides_the_older_one(project, queries, owner) -> None:
+    """A re-run by an enhancer that predates `thumbnail` wins: the older run's thumbnail would
+    show a picture that is no longer FotoAI's version. In either order."""
+    first = photo_story(owner, seed=8, enhance_thumbnails=(True, False))
+    second = photo_story(owner, seed=9, enhance_thumbnails=(True, False))
+    await apply_all(project, first)
+    await apply_all(project, [second[0], second[1], second[3], second[2], second[4]])  # newer run first
+    for story in (first, second):
+        d = await queries.detail(owner, story[0].photo_id)
+        assert "enhanced_thumb" not in {r["name"] for r in d["renditions"]}
+        assert d["thumb"] == d["original_thumb"] and d["enhanced_thumb"] is None
+        assert next(r for r in d["renditions"] if r["name"] == "enhanced")["bytes"] == 400001
 
 
 async def test_a_redelivered_event_changes_nothing(project, pool, owner) -> None:

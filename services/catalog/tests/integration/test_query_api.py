@@ -71,8 +71,9 @@ async def test_list_is_newest_first_and_paginates_without_gaps_under_inserts(cli
     item = page1["items"][0]
     assert set(item) >= {"id", "status", "file_name", "content_type", "size", "sha256", "created_at",
                          "taken_at", "width", "height", "format", "camera", "stages", "duplicate_of",
-                         "tags", "thumb", "rejection"}
+                         "tags", "thumb", "original_thumb", "enhanced_thumb", "rejection"}
     assert len(item["tags"]) <= 5 and item["thumb"]["bucket"] == "fotoai-renditions"
+    assert item["thumb"] == item["enhanced_thumb"] != item["original_thumb"]
 
 
 async def test_filters(client, project, owner) -> None:
@@ -127,6 +128,8 @@ async def test_detail_objects_and_owner_scoping(client, project, owner) -> None:
                  "file_name": story[0].original.file_name}
     t = (await client.get(f"/internal/photos/{pid}/objects/thumb_small", params={"owner_id": owner})).json()
     assert t["key"].endswith("thumb_small.jpg") and t["file_name"].endswith("-thumb_small.jpg")
+    e = (await client.get(f"/internal/photos/{pid}/objects/enhanced_thumb", params={"owner_id": owner})).json()
+    assert e["key"].endswith("/enhanced_thumb.jpg") and e["file_name"].endswith("-enhanced_thumb.jpg")
     assert (await client.get(f"/internal/photos/{pid}/objects/bogus", params={"owner_id": owner})).status_code == 422
     assert (await client.get(f"/internal/photos/{pid}/objects/enhanced", params={"owner_id": "x"})).status_code == 404
     await project(PhotoDeletedV1(photo_id=pid, owner_id=owner, deleted_by=owner))

@@ -33,6 +33,8 @@ from fotoai.catalog.ports import (
     TextEmbedder,
 )
 from fotoai.contracts import (
+    ENHANCED,
+    ENHANCED_THUMB,
     Buckets,
     Event,
     PhotoDeletedV1,
@@ -50,6 +52,9 @@ log = get_logger("fotoai.catalog.projection")
 
 E = TypeVar("E", bound=Event)
 Projection = Callable[[PhotoUnit, Any, str], Awaitable[None]]
+
+#: The renditions `photo.enhanced.v1` sets: an ingest outcome, whenever it lands, keeps them.
+ENHANCE_RENDITIONS = (ENHANCED, ENHANCED_THUMB)
 
 
 @dataclass(frozen=True)
@@ -179,8 +184,8 @@ async def _ingested(unit: PhotoUnit, e: PhotoIngestedV1, version: str) -> None:
             gps_alt=x.gps.alt if x.gps else None,
             place=e.place.model_dump() if e.place else None,
         )
-        renditions = [r.model_dump() for r in e.renditions if r.name != "enhanced"]
-        await unit.replace_renditions(renditions, keep=["enhanced"])
+        renditions = [r.model_dump() for r in e.renditions if r.name not in ENHANCE_RENDITIONS]
+        await unit.replace_renditions(renditions, keep=ENHANCE_RENDITIONS)
     if e.sha256 and not unit.row["sha256"]:
         unit.set(sha256=e.sha256)
     if newer(version, unit.row["ingest_version"]):
@@ -208,7 +213,13 @@ async def _enhanced(unit: PhotoUnit, e: PhotoEnhancedV1, version: str) -> None:
             "quality_after": dict(e.quality_after),
             "device": e.device, "duration_ms": e.duration_ms,
         })
-        await unit.upsert_rendition({**e.rendition.model_dump(), "name": "enhanced"})
+        await unit.upsert_rendition({**e.rendition.model_dump(), "name": ENHANCED})
+        if e.thumbnail is not None:
+            await unit.upsert_rendition({**e.thumbnail.model_dump(), "name": ENHANCED_THUMB})
+        else:
+            # A newer result without a thumbnail (an older producer) must not show an older
+            # result's: in any order the thumbnail is the one of the winning event, or none.
+            await unit.remove_renditions([ENHANCED_THUMB])
     await unit.add_timeline("enhance", "enhanced", e.occurred_at)
 
 

@@ -15,10 +15,13 @@ from typing import Any
 
 import asyncpg
 from fotoai.catalog.domain.status import failed_stages
+from fotoai.contracts import ENHANCED_THUMB
 
 SUMMARY_TAGS = 5
-# A summary is one round-trip: the top tags and the thumbnail come from correlated subqueries
-# on the primary keys of tags and renditions, 2 index probes per row of the page.
+# A summary is one round-trip: the top tags and the thumbnails come from correlated subqueries
+# on the primary keys of tags and renditions, 3 index probes per row of the page. The enhanced
+# thumbnail counts only where the enhancement changed the picture (it applied operations):
+# otherwise it is the original again, re-encoded.
 SUMMARY_COLUMNS = f"""p.id, p.status, p.file_name, p.content_type, p.size, p.sha256, p.created_at,
     p.taken_at, p.width, p.height, p.format, p.camera, p.stage_ingest, p.stage_enhance,
     p.stage_tagging, p.duplicate_of, p.rejection_reason, p.rejection_message,
@@ -29,6 +32,9 @@ SUMMARY_COLUMNS = f"""p.id, p.status, p.file_name, p.content_type, p.size, p.sha
     (SELECT jsonb_build_object('bucket', r.bucket, 'key', r.key) FROM renditions r
        WHERE r.photo_id = p.id AND r.name IN ('thumb_small', 'thumb_large')
        ORDER BY r.name DESC LIMIT 1) AS thumb,
+    (SELECT jsonb_build_object('bucket', r.bucket, 'key', r.key) FROM renditions r
+       WHERE r.photo_id = p.id AND r.name = '{ENHANCED_THUMB}'
+         AND jsonb_array_length(p.enhancement -> 'operations') > 0) AS enhanced_thumb,
     (SELECT jsonb_build_object('favorite', s.favorite, 'archived', s.archived)
        FROM photo_states s WHERE s.photo_id = p.id AND s.owner_id = p.owner_id) AS flags"""
 
@@ -69,7 +75,10 @@ def summary(r: asyncpg.Record) -> dict[str, Any]:
         "created_at": iso(r["created_at"]), "taken_at": iso(r["taken_at"]),
         "width": r["width"], "height": r["height"], "format": r["format"], "camera": r["camera"],
         "stages": stages, "failed_stages": failed_stages(stages),
-        "duplicate_of": r["duplicate_of"], "tags": r["top_tags"], "thumb": r["thumb"],
+        "duplicate_of": r["duplicate_of"], "tags": r["top_tags"],
+        # What a gallery shows: FotoAI's version where it changed the picture, else the original.
+        "thumb": r["enhanced_thumb"] or r["thumb"],
+        "original_thumb": r["thumb"], "enhanced_thumb": r["enhanced_thumb"],
         "favorite": bool((r["flags"] or {}).get("favorite")),
         "archived": bool((r["flags"] or {}).get("archived")),
         "rejection": (

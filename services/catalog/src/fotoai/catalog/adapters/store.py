@@ -140,6 +140,11 @@ class PgPhotoUnit:
     async def upsert_rendition(self, r: dict[str, Any]) -> None:
         await self.conn.execute(_UPSERT_RENDITION, *self._rendition_args(r))
 
+    async def remove_renditions(self, names: Sequence[str]) -> None:
+        await self.conn.execute(
+            "DELETE FROM renditions WHERE photo_id = $1 AND name = ANY($2::text[])", self.photo_id, list(names)
+        )
+
     async def tagging_run(self, model_id: str) -> dict[str, Any] | None:
         rec = await self.conn.fetchrow(
             "SELECT * FROM tagging_runs WHERE photo_id = $1 AND model_id = $2", self.photo_id, model_id

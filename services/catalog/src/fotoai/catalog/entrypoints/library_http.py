@@ -11,12 +11,13 @@ from fastapi import APIRouter, Query
 from fotoai.catalog.adapters.library_queries import PgLibraryQueries
 from fotoai.catalog.adapters.queries import PgCatalogQueries
 from fotoai.catalog.domain.cursor import InvalidCursor
+from fotoai.contracts import OBJECT_NAMES
 from fotoai.servicekit.app import ProblemError
 
 OwnerId = Annotated[str, Query(min_length=1, max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Sha256 = Annotated[str, Query(pattern=r"^[0-9a-f]{64}$")]
-RenditionName = Literal["original", "display", "thumb_small", "thumb_large", "enhanced"]
+RenditionName = Literal[OBJECT_NAMES]  # type: ignore[valid-type]
 
 
 def _bad_cursor(exc: InvalidCursor) -> ProblemError:
