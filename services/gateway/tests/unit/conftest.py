@@ -34,7 +34,7 @@ class Harness:
         self.photos = {
             "p1": summary("p1", "alice", "2026-01-01T00:00:00+00:00", ["cat", "sofa"]),
             "p2": summary("p2", "alice", "2026-01-02T00:00:00+00:00", ["dog"], status="processing"),
-            "p3": summary("p3", "alice", "2026-01-03T00:00:00+00:00", ["cat"]),
+            "p3": summary("p3", "alice", "2026-01-03T00:00:00+00:00", ["cat"], enhanced=True),
             "b1": summary("b1", "bob", "2026-01-01T00:00:00+00:00", ["cat"]),
         }
         self.catalog_app = fake_catalog(self.photos)

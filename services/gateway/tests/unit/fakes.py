@@ -101,14 +101,18 @@ class FakeInspector:
         return hashlib.sha256(self.store.objects[(bucket, key)]).hexdigest()
 
 
-def summary(pid: str, owner: str, created: str, tags: list[str] | None = None, status: str = "ready") -> dict[str, Any]:
+def summary(pid: str, owner: str, created: str, tags: list[str] | None = None, status: str = "ready",
+            enhanced: bool = False) -> dict[str, Any]:
+    """A catalog summary; `enhanced`: the enhancement changed the picture, so its thumbnail shows."""
+    original = {"bucket": "fotoai-renditions", "key": f"{owner}/{pid}/thumb_small.jpg"}
+    better = {"bucket": "fotoai-renditions", "key": f"{owner}/{pid}/enhanced_thumb.jpg"} if enhanced else None
     return {
         "id": pid, "owner": owner, "status": status, "file_name": f"{pid}.jpg", "content_type": "image/jpeg",
         "size": 1000, "sha256": "0" * 64, "created_at": created, "taken_at": None, "width": 10, "height": 8,
         "format": "jpeg", "camera": "Canon EOS",
         "stages": {"ingest": "done", "enhance": "done", "tagging": "done"}, "duplicate_of": None,
         "tags": [{"label": t, "score": 0.9, "source": "clip"} for t in (tags or [])],
-        "thumb": {"bucket": "fotoai-renditions", "key": f"{owner}/{pid}/thumb_small.jpg"}, "rejection": None,
+        "thumb": better or original, "original_thumb": original, "enhanced_thumb": better, "rejection": None,
     }
 
 

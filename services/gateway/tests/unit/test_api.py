@@ -15,9 +15,15 @@ async def test_list_is_scoped_newest_first_and_presigned(gw) -> None:
     body = r.json()
     assert [i["id"] for i in body["items"]] == ["p3", "p2", "p1"]
     assert body["next_cursor"] is None
-    first = body["items"][0]
+    first, last = body["items"][0], body["items"][-1]
     assert "thumb" not in first and first["thumb_url"].startswith("http://s3.test/fotoai-renditions/alice/p3/")
     assert "owner" not in first
+    # p3 was changed by the enhancement: its tile shows FotoAI's version, and both are offered.
+    assert urlsplit(first["thumb_url"]).path == "/fotoai-renditions/alice/p3/enhanced_thumb.jpg"
+    assert first["enhanced_thumb_url"] == first["thumb_url"]
+    assert urlsplit(first["original_thumb_url"]).path == "/fotoai-renditions/alice/p3/thumb_small.jpg"
+    assert not {"original_thumb", "enhanced_thumb"} & set(first)
+    assert last["enhanced_thumb_url"] is None and last["thumb_url"] == last["original_thumb_url"]
     assert h.catalog_app.state.calls[-1]["owner_id"] == "alice"
 
 
@@ -81,6 +87,8 @@ async def test_content_redirects_to_a_presigned_url(gw) -> None:
     assert r.status_code == 404  # not produced yet
     r = await client.get("/v1/photos/p1/content?rendition=raw", headers=h.auth())
     assert r.status_code == 422
+    r = await client.get("/v1/photos/p3/content?rendition=enhanced_thumb", headers=h.auth())
+    assert r.status_code == 307 and urlsplit(r.headers["location"]).path == "/fotoai-renditions/alice/p3/enhanced_thumb.jpg"
 
 
 async def test_delete_moves_the_photo_to_the_trash(gw) -> None:

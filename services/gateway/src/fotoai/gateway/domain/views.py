@@ -11,13 +11,18 @@ from typing import Any
 
 Presign = Callable[[str, str], str]
 
-RENDITIONS = ("original", "display", "thumb_small", "thumb_large", "enhanced")
+#: The thumbnails of a summary, each becoming `<name>_url`: the one to show (`thumb`: FotoAI's
+#: version where it changed the picture, else the original's), and both versions for clients
+#: that let people choose. A summary without the last two (a shared album's) gets none.
+THUMBS = ("thumb", "original_thumb", "enhanced_thumb")
 
 
 def public_summary(item: Mapping[str, Any], presign: Presign) -> dict[str, Any]:
-    out = {k: v for k, v in item.items() if k != "thumb"}
-    thumb = item.get("thumb")
-    out["thumb_url"] = presign(thumb["bucket"], thumb["key"]) if thumb else None
+    out = {k: v for k, v in item.items() if k not in THUMBS}
+    for name in THUMBS:
+        if name == "thumb" or name in item:
+            thumb = item.get(name)
+            out[f"{name}_url"] = presign(thumb["bucket"], thumb["key"]) if thumb else None
     return out
 
 

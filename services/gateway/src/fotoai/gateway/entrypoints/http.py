@@ -33,7 +33,6 @@ from fotoai.gateway.domain.auth import (
 from fotoai.gateway.domain.client_ip import Network, client_ip
 from fotoai.gateway.domain.multipart import MultipartError, MultipartStream, boundary_of, read_small
 from fotoai.gateway.domain.ratelimit import Decision
-from fotoai.gateway.domain.views import RENDITIONS
 from fotoai.gateway.entrypoints import schemas
 from fotoai.gateway.entrypoints.hot_routes import hot_routes
 from fotoai.gateway.errors import (
@@ -463,11 +462,10 @@ def build_router(dev_login: bool) -> APIRouter:
     )
     async def get_content(
         photo_id: PhotoId, request: Request, principal: Reader,
-        rendition: Annotated[Literal["original", "display", "thumb_small", "thumb_large", "enhanced"], Query()] = "display",
+        rendition: Annotated[schemas.RenditionName, Query()] = "display",
         download: Annotated[bool, Query(description="ask the browser to save it under its file name")] = False,
     ) -> RedirectResponse:
         gw = gateway_of(request)
-        assert rendition in RENDITIONS
         url = await gw.queries.content_url(principal.sub, photo_id, rendition, download)
         ttl = gw.settings.gateway.presign_get_ttl_s
         return RedirectResponse(url, status_code=307, headers={"Cache-Control": f"private, max-age={max(0, ttl - 60)}"})

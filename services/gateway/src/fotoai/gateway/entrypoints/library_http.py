@@ -14,13 +14,14 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fotoai.gateway.adapters.catalog_http import HttpCatalog
 from fotoai.gateway.adapters.library_catalog import HttpLibraryCatalog
 from fotoai.gateway.config import GatewaySettings
+from fotoai.gateway.entrypoints import schemas
 from fotoai.gateway.entrypoints.http import (
     BEARER,
     Gateway,
@@ -41,7 +42,6 @@ AlbumId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9
 Token = Annotated[str, Path(min_length=20, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Cursor = Annotated[str | None, Query(max_length=512)]
-Rendition = Literal["original", "display", "thumb_small", "thumb_large", "enhanced"]
 _ID = r"^[A-Za-z0-9_-]{1,64}$"
 
 
@@ -215,7 +215,7 @@ def build_library_router() -> APIRouter:
                 summary="The bytes of a photo of a shared album", response_class=RedirectResponse,
                 responses=errors(404, 503))
     async def shared_content(request: Request, token: Token, photo_id: PhotoId,
-                             rendition: Rendition = "display") -> RedirectResponse:
+                             rendition: schemas.RenditionName = "display") -> RedirectResponse:
         await _shared_budget(request)
         url = await or_not_found(_lib(request).shared_content(token, photo_id, rendition), "no such photo in this album")
         return RedirectResponse(url, status_code=307, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})

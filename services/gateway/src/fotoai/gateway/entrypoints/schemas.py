@@ -9,10 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from fotoai.contracts import OBJECT_NAMES
 from pydantic import BaseModel, ConfigDict, Field
 
 Stage = Literal["pending", "done", "failed"]
 Status = Literal["processing", "ready", "degraded", "rejected"]
+#: What `?rendition=` may ask for: the original or a rendition, as the contracts name them.
+RenditionName = Literal[OBJECT_NAMES]  # type: ignore[valid-type]
 
 
 class Open(BaseModel):
@@ -61,7 +64,16 @@ class PhotoSummary(Open):
         default_factory=list, description="stages that gave up after their retries (status `degraded`)")
     duplicate_of: str | None = None
     tags: list[TagOut] = Field(default_factory=list)
-    thumb_url: str | None = Field(default=None, description="short-lived presigned URL of thumb_small")
+    thumb_url: str | None = Field(
+        default=None,
+        description="short-lived presigned URL of the thumbnail to show: enhanced_thumb where FotoAI's "
+        "enhancement changed the picture (then equal to enhanced_thumb_url), else the original's thumb_small")
+    original_thumb_url: str | None = Field(
+        default=None, description="short-lived presigned URL of the original's thumbnail (thumb_small)")
+    enhanced_thumb_url: str | None = Field(
+        default=None,
+        description="short-lived presigned URL of enhanced_thumb (FotoAI's version at thumb_large's size); "
+        "null unless the enhancement changed the picture")
     rejection: Rejection | None = None
     favorite: bool = Field(default=False, description="starred by the owner")
     archived: bool = Field(default=False, description="archived: out of the timeline and search unless asked for")
