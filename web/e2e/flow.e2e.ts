@@ -1,6 +1,7 @@
 /**
  * The whole product in a real browser against the running stack: sign in (dev), upload three
- * files of which one is refused, watch the photos become ready, open one (tags, before/after
+ * files of which one is refused, watch the photos become ready, see a dark photo's tile show
+ * FotoAI's brightened thumbnail, open one (tags, before/after
  * slider, download), search by one of its tags, see the face on the portrait, delete it. Each
  * page is screenshotted into test-results/e2e/ and checked with axe-core.
  */
@@ -146,7 +147,7 @@ describe("FotoAI in a browser", () => {
   it("shows an upload cut off by a reload as interrupted, and sends it when the file is chosen again", async () => {
     // The gateway never answers this upload: it is still in flight when the page reloads.
     await page.route("**/api/v1/photos", (route) => (route.request().method() === "POST" ? undefined : route.fallback()));
-    await page.getByTestId("file-input").setInputFiles([{ name: "espresso.jpg", mimeType: "image/jpeg", buffer: readFileSync(join(FIXTURES, "coffee.jpg")) }]);
+    await page.getByTestId("file-input").setInputFiles([{ name: "espresso.jpg", mimeType: "image/jpeg", buffer: readFileSync(join(FIXTURES, "coffee-dark.jpg")) }]);
     const row = page.getByTestId("upload-row").filter({ hasText: "espresso.jpg" });
     await page.locator('[data-testid="upload-row"][data-state="uploading"]', { hasText: "espresso.jpg" }).waitFor();
     page.once("dialog", (d) => void d.accept());
@@ -159,11 +160,49 @@ describe("FotoAI in a browser", () => {
     const chooser = page.waitForEvent("filechooser");
     await row.getByTestId("choose-again").click();
     // The same file: it is sent under the row's first idempotency key.
-    await (await chooser).setFiles({ name: "espresso.jpg", mimeType: "image/jpeg", buffer: readFileSync(join(FIXTURES, "coffee.jpg")) });
+    await (await chooser).setFiles({ name: "espresso.jpg", mimeType: "image/jpeg", buffer: readFileSync(join(FIXTURES, "coffee-dark.jpg")) });
     await page.locator('[data-testid="upload-row"][data-state="done"]', { hasText: "espresso.jpg" }).waitFor({ timeout: 120_000 });
     await page.locator('[data-testid="photo-card"][data-status="ready"]', { hasText: "espresso.jpg" }).waitFor({ timeout: READY_TIMEOUT });
     await expect.poll(() => page.locator('[data-testid="upload-row"][data-photo-status="ready"]', { hasText: "espresso.jpg" }).count(), { timeout: READY_TIMEOUT }).toBe(1);
     expect(await page.getByTestId("upload-row").count()).toBe(4);
+  });
+
+  it("shows FotoAI's enhanced thumbnail on the gallery tile of the dark photo it brightened", async () => {
+    const id = (await page.locator('[data-testid="photo-card"][data-status="ready"]', { hasText: "espresso.jpg" }).getAttribute("data-photo-id"))!;
+    type Detail = { enhancement: { operations: unknown[] } | null; renditions: { name: string; width: number }[] };
+    const detail = (await (await page.request.get(`/api/v1/photos/${id}`)).json()) as Detail;
+    // The fixture is the coffee photo 1.5 EV too dark: the enhancer brightens it.
+    expect(detail.enhancement?.operations.length).toBeGreaterThan(0);
+    const sizes = Object.fromEntries(detail.renditions.map((r) => [r.name, r.width]));
+    expect(sizes.enhanced_thumb).toBe(sizes.thumb_large);
+    const chelsea = (await card("chelsea.jpg").getAttribute("data-photo-id"))!;
+    const chelseaChanged = Boolean(((await (await page.request.get(`/api/v1/photos/${chelsea}`)).json()) as Detail).enhancement?.operations.length);
+
+    // A browser with an empty cache opens the gallery: every picture it asks for is recorded.
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: web.url, storageState: await context.storageState() });
+    const p = await fresh.newPage();
+    const images: string[] = [];
+    p.on("request", (r) => {
+      if (r.resourceType() === "image") images.push(new URL(r.url()).pathname);
+    });
+    await p.goto("/");
+    const tile = p.locator(`[data-testid="photo-card"][data-photo-id="${id}"]`).getByTestId("card-thumb");
+    const plain = p.locator(`[data-testid="photo-card"][data-photo-id="${chelsea}"]`).getByTestId("card-thumb");
+    for (const img of [tile, plain]) {
+      await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0), { timeout: 30_000 }).toBe(true);
+    }
+    // The tile's request is the enhanced_thumb rendition, never the original's thumbnail too.
+    expect(new URL(await tile.evaluate((i: HTMLImageElement) => i.currentSrc)).pathname).toMatch(new RegExp(`/${id}/enhanced_thumb\\.jpg$`));
+    expect([...new Set(images.filter((u) => u.includes(`/${id}/`)))]).toEqual([expect.stringMatching(/\/enhanced_thumb\.jpg$/)]);
+    expect(await tile.getAttribute("alt")).toMatch(/^espresso\.jpg.*, enhanced by FotoAI$/);
+    expect(await tile.getAttribute("title")).toBe("Enhanced by FotoAI");
+    // A photo the enhancer left alone keeps the original's thumbnail, without the hint.
+    const plainPath = new URL(await plain.evaluate((i: HTMLImageElement) => i.currentSrc)).pathname;
+    expect(plainPath).toMatch(chelseaChanged ? /\/enhanced_thumb\.jpg$/ : /\/thumb_small\.jpg$/);
+    if (!chelseaChanged) expect(await plain.getAttribute("alt")).not.toMatch(/enhanced/);
+    await screenshot(p, "04d-gallery-enhanced-thumb", false);
+    expect(await seriousViolations(p), "axe on the gallery with an enhanced tile").toEqual([]);
+    await fresh.close();
   });
 
   it("lists a photo's copies on its page, and keeps the chosen one while the others go to the trash", async () => {

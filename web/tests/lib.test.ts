@@ -4,7 +4,7 @@ import { authConfigFromEnv } from "@/lib/auth-config";
 import { filesFromDrop, photosFromFolder } from "@/lib/dropped-files";
 import { EMPTY_FILTERS, filtersFromParams, filtersToParams, listPath, matchesFilters, searchPath } from "@/lib/gallery-query";
 import { safeNext } from "@/lib/oidc";
-import { altText, annotateDuplicates, pollIntervalFor, type PhotoSummary } from "@/lib/photos";
+import { altText, annotateDuplicates, pollIntervalFor, srcSet, type PhotoDetail, type PhotoSummary } from "@/lib/photos";
 import { adviceFor, describeProblem, parseProblem } from "@/lib/problem";
 import { clientAddressOf, downstreamResponseHeaders, isProxiedPath, rewriteLocation, upstreamRequestHeaders } from "@/lib/proxy-headers";
 import { backoffMs, parseRetryAfter, retryDelayMs } from "@/lib/retry-after";
@@ -84,6 +84,15 @@ describe("photos", () => {
     // Only confident labels (a calibrated probability of at least 0.3) speak for the picture.
     expect(altText(summary({ file_name: "coffee.png", tags }))).toBe("coffee.png: espresso, table");
     expect(altText(summary({ file_name: null }))).toBe("Untitled photo");
+  });
+  it("offers the enhanced version at thumb_large's size (enhanced_thumb) and display size (enhanced)", () => {
+    const r = (name: string, width: number) => ({ name, width, height: width, bytes: 1, mime: "image/jpeg", url: `https://s3.test/${name}.jpg` });
+    const detail = { ...summary(), renditions: [r("display", 4000), r("thumb_large", 1024), r("enhanced", 1920), r("enhanced_thumb", 1024)] } as unknown as PhotoDetail;
+    expect(srcSet(detail, "enhanced")).toEqual({
+      src: "https://s3.test/enhanced.jpg",
+      srcSet: "https://s3.test/enhanced_thumb.jpg 1024w, https://s3.test/enhanced.jpg 1920w",
+    });
+    expect(srcSet(detail, "original")?.srcSet).toBe("https://s3.test/thumb_large.jpg 1024w, https://s3.test/display.jpg 4000w");
   });
 });
 

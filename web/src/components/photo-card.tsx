@@ -1,11 +1,12 @@
 /**
- * One gallery tile: the small thumbnail (or what stands in for it while processing or after a
+ * One gallery tile: the thumbnail (FotoAI's enhanced version where enhancement changed the
+ * picture, said in its alt text and title; or what stands in for it while processing or after a
  * rejection), its name, and its status and duplicate marks.
  */
 
 import Link from "next/link";
 import type { AnnotatedPhoto } from "@/lib/photos";
-import { altText, failedStages } from "@/lib/photos";
+import { altText, failedStages, tileThumb } from "@/lib/photos";
 
 const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 
@@ -32,6 +33,7 @@ export interface Selection {
 export function PhotoCard({ entry, index, size, selection }: { entry: AnnotatedPhoto; index: number; size: number; selection?: Selection }) {
   const { photo, duplicateCount, isDuplicate } = entry;
   const name = photo.file_name || "Untitled photo";
+  const thumb = tileThumb(photo);
   return (
     <div className="relative" data-selected={selection?.selected ? "true" : undefined}>
     <Link
@@ -53,12 +55,15 @@ export function PhotoCard({ entry, index, size, selection }: { entry: AnnotatedP
       }`}
     >
       <div className="relative bg-zinc-100 dark:bg-zinc-800" style={{ height: size }}>
-        {photo.thumb_url ? (
+        {thumb ? (
           // Presigned storage URLs: Next's image optimiser would have to fetch them server-side.
           // eslint-disable-next-line @next/next/no-img-element
           <img
-            src={photo.thumb_url}
-            alt={altText(photo)}
+            src={thumb.url}
+            alt={thumb.enhanced ? `${altText(photo)}, enhanced by FotoAI` : altText(photo)}
+            title={thumb.enhanced ? "Enhanced by FotoAI" : undefined}
+            data-version={thumb.enhanced ? "enhanced" : "original"}
+            data-testid="card-thumb"
             loading={index < EAGER_TILES ? "eager" : "lazy"}
             fetchPriority={index < EAGER_TILES ? "high" : "auto"}
             decoding="async"
@@ -80,7 +85,7 @@ export function PhotoCard({ entry, index, size, selection }: { entry: AnnotatedP
           </div>
         )}
         <div className="absolute left-1.5 top-1.5 flex flex-wrap gap-1">
-          {photo.status === "processing" && photo.thumb_url ? (
+          {photo.status === "processing" && thumb ? (
             <span className="rounded bg-zinc-900/80 px-1.5 py-0.5 text-xs text-white">Processing</span>
           ) : null}
           {photo.status === "degraded" ? (
@@ -88,7 +93,7 @@ export function PhotoCard({ entry, index, size, selection }: { entry: AnnotatedP
               Partly processed
             </span>
           ) : null}
-          {photo.status === "rejected" && photo.thumb_url ? (
+          {photo.status === "rejected" && thumb ? (
             <span className="rounded bg-red-700 px-1.5 py-0.5 text-xs text-white">Rejected</span>
           ) : null}
           {photo.favorite ? (

@@ -29,7 +29,12 @@ export interface PhotoSummary {
   stages: { ingest: StageState; enhance: StageState; tagging: StageState };
   duplicate_of: string | null;
   tags: Tag[];
+  /** The thumbnail to show: FotoAI's version where enhancement changed the picture, else the original's. */
   thumb_url: string | null;
+  /** Both versions (absent from answers that predate them, and from shared albums'). */
+  original_thumb_url?: string | null;
+  /** Non-null only where enhancement changed the picture: `enhanced_thumb`, at thumb_large's size. */
+  enhanced_thumb_url?: string | null;
   rejection: { reason: string; message: string } | null;
   /** The owner's flags (absent from answers that predate them). */
   favorite?: boolean;
@@ -105,6 +110,12 @@ export function failedStages(photo: Pick<PhotoSummary, "stages">): string[] {
     .map(([stage]) => STAGE_WORDS[stage] ?? stage);
 }
 
+/** The gallery tile's picture: FotoAI's enhanced thumbnail where there is one, else the original's. */
+export function tileThumb(photo: Pick<PhotoSummary, "thumb_url" | "enhanced_thumb_url">): { url: string; enhanced: boolean } | null {
+  if (photo.enhanced_thumb_url) return { url: photo.enhanced_thumb_url, enhanced: true };
+  return photo.thumb_url ? { url: photo.thumb_url, enhanced: false } : null;
+}
+
 /** True when FotoAI's enhancement changed the picture (and the enhanced rendition exists). */
 export function enhancementChanged(detail: PhotoDetail): boolean {
   return Boolean(detail.enhancement?.operations?.length) && rendition(detail, "enhanced") !== undefined;
@@ -112,11 +123,11 @@ export function enhancementChanged(detail: PhotoDetail): boolean {
 
 /**
  * `srcset` candidates of one version of the picture, smallest first: the original's
- * thumb_large and display, or the enhanced renditions. The browser picks the smallest that
+ * thumb_large and display, or enhanced_thumb (thumb_large's size) and enhanced. The browser picks the smallest that
  * fills the box at the screen's density.
  */
 export function srcSet(detail: PhotoDetail, version: "original" | "enhanced"): { src: string; srcSet: string } | null {
-  const names = version === "enhanced" ? ["enhanced_small", "enhanced_large", "enhanced"] : ["thumb_large", "display"];
+  const names = version === "enhanced" ? ["enhanced_thumb", "enhanced"] : ["thumb_large", "display"];
   const found = names
     .map((n) => rendition(detail, n))
     .filter((r): r is Rendition => r !== undefined && r.width > 0)
