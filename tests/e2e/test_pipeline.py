@@ -34,7 +34,10 @@ async def test_upload_becomes_ready_with_every_event_on_kafka(gateway, tap):
     assert photo["metadata"]["camera_make"] == "FotoAI Test"
     assert photo["metadata"]["taken_at"].startswith("2024-05-06T07:08:09")
     names = {r["name"] for r in photo["renditions"]}
-    assert {"display", "thumb_large", "thumb_small", "enhanced"} <= names
+    assert {"display", "thumb_large", "thumb_small", "enhanced", "enhanced_thumb"} <= names
+    by_name = {r["name"]: r for r in photo["renditions"]}
+    assert (by_name["enhanced_thumb"]["width"], by_name["enhanced_thumb"]["height"]) == (
+        by_name["thumb_large"]["width"], by_name["thumb_large"]["height"])
     assert photo["tags"], "tagging produced no tags"
     assert photo["faces"], "the astronaut's face was not found"
     assert photo["enhancement"]["device"] in ("cpu", "cuda")
@@ -52,7 +55,7 @@ async def test_upload_becomes_ready_with_every_event_on_kafka(gateway, tap):
     assert len(trace_ids) == 1, f"one upload should be one trace, saw {trace_ids}"
 
     # The bytes: a redirect to a short-lived presigned URL for each rendition.
-    for rendition in ("original", "display", "thumb_small", "enhanced"):
+    for rendition in ("original", "display", "thumb_small", "enhanced", "enhanced_thumb"):
         r = await gateway.get(f"/v1/photos/{photo_id}/content", params={"rendition": rendition})
         assert r.status_code in (302, 307), (rendition, r.status_code, r.text)
         async with httpx.AsyncClient() as raw:
