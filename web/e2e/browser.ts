@@ -6,9 +6,9 @@
 import AxeBuilder from "@axe-core/playwright";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
-import { WEB_DIR } from "./stack";
+import { ensureWeb, WEB_DIR, type RunningWeb } from "./stack";
 
 export const SHOTS_DIR = join(WEB_DIR, "test-results", "e2e");
 
@@ -26,6 +26,49 @@ export async function launch(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+}
+
+/** Collects into `errors` what the page logs as an error and every uncaught exception: a suite
+ * ends by expecting none. Failed loads are left out (the browser logs each one; a suite that
+ * cares judges the responses themselves). */
+export function captureConsoleErrors(page: Page, errors: string[]): void {
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+}
+
+/** The web app (started if it is not running) and a browser on it: a desktop-sized page with
+ * reduced motion (screenshots show animations at their end), patient on a busy machine, its
+ * console errors collected into `errors`. `close` ends them all, in the reverse order. */
+export interface App {
+  web: RunningWeb;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  close: () => Promise<void>;
+}
+
+export async function openApp(errors: string[]): Promise<App> {
+  const web = await ensureWeb();
+  let browser: Browser | undefined;
+  try {
+    browser = await launch();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: web.url, reducedMotion: "reduce" });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    captureConsoleErrors(page, errors);
+    const close = async () => {
+      await context.close();
+      await browser?.close();
+      await web.stop();
+    };
+    return { web, browser, context, page, close };
+  } catch (err) {
+    await browser?.close();
+    await web.stop();
+    throw err;
+  }
 }
 
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {

@@ -10,9 +10,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkView, launch, screenshot, seriousViolations, signIn } from "./browser";
+import { checkView, openApp, type App, screenshot, seriousViolations, signIn } from "./browser";
 import { withExifDate } from "./exif";
-import { ensureWeb, WEB_DIR, type RunningWeb } from "./stack";
+import { WEB_DIR, type RunningWeb } from "./stack";
 
 // Processing runs on a busy 2-core box: be patient; the catalog applies changes a moment later.
 const READY_TIMEOUT = 180_000;
@@ -20,6 +20,7 @@ const CATCH_UP = { timeout: 60_000, interval: 500 };
 const FIXTURES = join(WEB_DIR, "e2e", "fixtures");
 const user = `Library Tester ${Date.now().toString(36)}`;
 
+let app: App;
 let web: RunningWeb;
 let browser: Browser;
 let context: BrowserContext;
@@ -63,22 +64,13 @@ async function viaApi(method: string, path: string): Promise<{ status: number; b
 }
 
 beforeAll(async () => {
-  web = await ensureWeb();
-  browser = await launch();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: web.url, reducedMotion: "reduce" });
+  app = await openApp(consoleErrors);
+  ({ web, browser, context, page } = app);
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: web.url });
-  page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) consoleErrors.push(m.text());
-  });
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await web?.stop();
+  await app?.close();
 });
 
 describe("the library in a browser", () => {

@@ -10,8 +10,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkView, launch, signIn } from "./browser";
-import { ensureWeb, WEB_DIR, type RunningWeb } from "./stack";
+import { checkView, openApp, type App, signIn } from "./browser";
+import { WEB_DIR, type RunningWeb } from "./stack";
 
 // Ingest, tagging, face recognition and OCR on a busy 2-core box: be patient.
 const READY_TIMEOUT = 240_000;
@@ -20,6 +20,7 @@ const PHOTOS = ["astronaut.jpg", "astronaut-again.jpg", "grace-hopper.jpg", "lis
 const user = `People Tester ${Date.now().toString(36)}`;
 const NAME = "Eileen Collins";
 
+let app: App;
 let web: RunningWeb;
 let browser: Browser;
 let context: BrowserContext;
@@ -50,15 +51,8 @@ async function reloadUntil(url: string, ready: () => Promise<boolean>, what: str
 }
 
 beforeAll(async () => {
-  web = await ensureWeb();
-  browser = await launch();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: web.url, reducedMotion: "reduce" });
-  page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) consoleErrors.push(m.text());
-  });
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  app = await openApp(consoleErrors);
+  ({ web, browser, context, page } = app);
   // The map works offline: nothing but this origin and the object store is ever asked for.
   const allowed = new Set([new URL(web.url).origin]);
   page.on("request", (r) => {
@@ -68,9 +62,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await web?.stop();
+  await app?.close();
 });
 
 describe("people, places and text in a browser", () => {
