@@ -104,6 +104,43 @@ describe("the library in a browser", () => {
     await checkPage(page, "01-timeline", "Photos · FotoAI");
   });
 
+  it("comes back from a photo with its card at the same pixel: link, Escape and Back", async () => {
+    // A short window, so three photos under three month headings scroll. The last card: far
+    // enough down that a gallery which lost its place would not even render it.
+    await page.setViewportSize({ width: 700, height: 400 });
+    await page.goto("/");
+    await page.getByTestId("timeline-scrubber").waitFor();
+    const cards = page.getByTestId("photo-card");
+    const topOf = (id: string) => page.locator(`[data-testid="photo-card"][data-photo-id="${id}"]`).evaluate((el) => el.getBoundingClientRect().top);
+    const drift: Record<string, { card: number; scroll: number }> = {};
+    for (const way of ["link", "escape", "back"] as const) {
+      // The last card a little below the header, at an arbitrary height.
+      const id = (await cards.last().getAttribute("data-photo-id"))!;
+      await cards.last().evaluate((el) => window.scrollTo(0, Math.max(0, el.getBoundingClientRect().top + window.scrollY - 137)));
+      const before = { top: await topOf(id), scrollY: await page.evaluate(() => window.scrollY) };
+      expect(before.scrollY, "the gallery scrolled").toBeGreaterThan(0);
+      // A click where the card is: Playwright's own click would first scroll it fully into view.
+      await page.locator(`[data-testid="photo-card"][data-photo-id="${id}"]`).evaluate((el) => (el as HTMLElement).click());
+      await page.waitForURL(/\/photos\//);
+      await page.getByTestId("photo-detail").waitFor();
+      if (way === "link") await page.getByTestId("back-to-gallery").click();
+      else if (way === "escape") await page.keyboard.press("Escape");
+      else await page.goBack();
+      await page.waitForURL((u) => u.pathname === "/");
+      await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute("data-photo-id"))).toBe(id);
+      // Measured once the page has settled: its lists answered, its images loaded, a second more.
+      await page.waitForLoadState("networkidle").catch(() => {});
+      await page.waitForTimeout(1000);
+      drift[way] = { card: (await topOf(id)) - before.top, scroll: (await page.evaluate(() => window.scrollY)) - before.scrollY };
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    console.log(`gallery place after coming back (px, now minus then): ${JSON.stringify(drift)}`);
+    for (const [way, d] of Object.entries(drift)) {
+      expect(Math.abs(d.card), `card place after ${way}`).toBeLessThan(1);
+      expect(Math.abs(d.scroll), `scroll after ${way}`).toBeLessThan(1);
+    }
+  });
+
   it("stars photos into Favourites and moves one to the Archive and back", async () => {
     await page.goto("/");
     await select("astronaut.jpg");

@@ -136,12 +136,16 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
     const onOpen = (e: Event) => {
       const card = (e.target as Element | null)?.closest?.<HTMLElement>('[data-testid="photo-card"]');
       const id = card?.dataset.photoId;
-      if (!card || !id || e.defaultPrevented) return;
+      if (!card || !id) return;
       rememberPlace({ id, scrollY: window.scrollY, top: card.getBoundingClientRect().top });
     };
-    // Bubbling, after the card's own handler: a click that only selects is prevented by then.
-    document.addEventListener("click", onOpen);
-    return () => document.removeEventListener("click", onOpen);
+    // Captured, before the card's own handler: the card is a Next <Link>, whose handler prevents
+    // every click's default to navigate in the page, so a listener after it could not tell an
+    // opening click from one that only selects, and noted none (coming back then only centred
+    // the card: 8-29 px off, or the top of the page for a card far down). A click that only
+    // selects notes a place too; it is never used, as no photo was opened.
+    document.addEventListener("click", onOpen, true);
+    return () => document.removeEventListener("click", onOpen, true);
   }, []);
   // Back from a photo (Back, "← All photos", Escape): the same scroll, the opened card at the
   // same place, and the focus on the card of the photo last shown.
