@@ -95,6 +95,20 @@ export async function checkView(page: Page, name: string, title: string | RegExp
   expect(await seriousViolations(page), `axe on ${name}`).toEqual([]);
 }
 
+/** Opens the photo of the gallery's card `id` and comes back to the gallery by "← All photos",
+ * Escape or the browser's Back; done once the gallery has given that card the focus again. */
+export async function openAndComeBack(page: Page, id: string, way: "link" | "escape" | "back"): Promise<void> {
+  // A click where the card is: Playwright's own click would first scroll it fully into view.
+  await page.locator(`[data-testid="photo-card"][data-photo-id="${id}"]`).evaluate((el) => (el as HTMLElement).click());
+  await page.waitForURL(/\/photos\//);
+  await page.getByTestId("photo-detail").waitFor();
+  if (way === "link") await page.getByTestId("back-to-gallery").click();
+  else if (way === "escape") await page.keyboard.press("Escape");
+  else await page.goBack();
+  await page.waitForURL((u) => u.pathname === "/");
+  await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute("data-photo-id"))).toBe(id);
+}
+
 /** Signs in with the development sign-in and waits for the gallery. */
 export async function signIn(page: Page, user: string): Promise<void> {
   await page.goto("/signin");

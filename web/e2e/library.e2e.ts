@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkView, openApp, type App, screenshot, seriousViolations, signIn } from "./browser";
+import { checkView, openAndComeBack, openApp, type App, screenshot, seriousViolations, signIn } from "./browser";
 import { withExifDate } from "./exif";
 import { WEB_DIR, type RunningWeb } from "./stack";
 
@@ -119,15 +119,7 @@ describe("the library in a browser", () => {
       await cards.last().evaluate((el) => window.scrollTo(0, Math.max(0, el.getBoundingClientRect().top + window.scrollY - 137)));
       const before = { top: await topOf(id), scrollY: await page.evaluate(() => window.scrollY) };
       expect(before.scrollY, "the gallery scrolled").toBeGreaterThan(0);
-      // A click where the card is: Playwright's own click would first scroll it fully into view.
-      await page.locator(`[data-testid="photo-card"][data-photo-id="${id}"]`).evaluate((el) => (el as HTMLElement).click());
-      await page.waitForURL(/\/photos\//);
-      await page.getByTestId("photo-detail").waitFor();
-      if (way === "link") await page.getByTestId("back-to-gallery").click();
-      else if (way === "escape") await page.keyboard.press("Escape");
-      else await page.goBack();
-      await page.waitForURL((u) => u.pathname === "/");
-      await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute("data-photo-id"))).toBe(id);
+      await openAndComeBack(page, id, way);
       // Measured once the page has settled: its lists answered, its images loaded, a second more.
       await page.waitForLoadState("networkidle").catch(() => {});
       await page.waitForTimeout(1000);
