@@ -56,29 +56,45 @@ async def test_readyz_reflects_checks(client):
     assert "refused" in r.json()["checks"]["s3"]
 
 
-async def test_a_dependency_that_answered_before_may_fail_briefly_without_leaving_rotation():
+async def test_a_dependency_that_answered_before_may_be_slow_briefly_without_leaving_rotation():
     app = create_app("unit", readiness_grace_s=0.3)
-    state = {"up": True}
+    state = {"storage": "up"}
 
     async def storage():
-        if not state["up"]:
-            raise TimeoutError("no answer within 3 s")
+        if state["storage"] == "slow":
+            raise TimeoutError("HEAD took too long")
+        if state["storage"] == "down":
+            raise ConnectionRefusedError("connection refused")
         return True
 
     app.state.readiness["storage"] = storage
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         assert (await c.get("/readyz")).json() == {"status": "ready", "checks": {"storage": "ok"}}
-        state["up"] = False
+        state["storage"] = "slow"
         r = await c.get("/readyz")
         assert r.status_code == 200 and r.json()["status"] == "degraded"
-        assert "no answer within 3 s" in r.json()["checks"]["storage"]
+        assert "HEAD took too long" in r.json()["checks"]["storage"]
         await asyncio.sleep(0.35)
-        r = await c.get("/readyz")  # failing longer than the grace: out of rotation
+        r = await c.get("/readyz")  # slow for longer than the grace: out of rotation
         assert r.status_code == 503 and r.json()["status"] == "not ready"
-        state["up"] = True
+        state["storage"] = "up"
         assert (await c.get("/readyz")).status_code == 200
-        state["up"] = False  # the grace starts again from the last failure-free answer
+        state["storage"] = "slow"  # the grace starts again after a pass
         assert (await c.get("/readyz")).status_code == 200
+        state["storage"] = "down"  # a refusal is not slowness: out at once
+        r = await c.get("/readyz")
+        assert r.status_code == 503 and "connection refused" in r.json()["checks"]["storage"]
+
+
+async def test_a_slow_dependency_that_never_answered_is_not_ready():
+    app = create_app("unit", readiness_grace_s=60)
+
+    async def storage():
+        raise TimeoutError
+
+    app.state.readiness["storage"] = storage
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        assert (await c.get("/readyz")).status_code == 503
 
 
 async def test_errors_are_problem_details(client):

@@ -4,12 +4,14 @@ problem details for every error, and RED metrics per route.
 A service's lifespan registers its readiness checks in `app.state.readiness` (name → async
 callable returning truthy when that dependency answers); /readyz runs them all.
 
-Readiness says whether traffic should be routed here, so a dependency that is merely busy does
-not take the service out of rotation: a check that fails after having answered is reported
-`degraded` (200) for `readiness_grace_s`, and only a failure that lasts longer, or a dependency
-that has never answered, makes /readyz answer 503. Under a burst of full-size uploads the object
-store can take longer than a check's 3 s to answer one HEAD while it works fine; answering 503
-then would send the load balancer away from the one replica that is doing the work.
+Readiness says whether traffic should be routed here, so a dependency that is merely slow does
+not take the service out of rotation: a check that times out (raises `TimeoutError`) after
+having passed before is reported `degraded` (200) for up to `readiness_grace_s`; a refusal or
+error, a timeout that lasts longer, or a dependency that has never answered makes /readyz
+answer 503. Under a burst of full-size uploads the object store can take longer than a check's
+3 s to answer one HEAD while it works fine; answering 503 then would send the load balancer away
+from the one replica that is doing the work. A store that is down refuses the connection: 503
+at once.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -88,31 +91,44 @@ READINESS_GRACE_S = 10.0
 
 
 class CheckHistory:
-    """When one readiness check last passed, and since when it has been failing."""
+    """When one readiness check last passed, and since when it has been too slow to answer."""
 
     def __init__(self) -> None:
         self.passed_at: float | None = None
-        self.failing_since: float | None = None
+        self.slow_since: float | None = None
 
-    def verdict(self, ok: bool, message: str, now: float, grace_s: float) -> tuple[bool, str]:
+    def verdict(self, outcome: CheckOutcome, now: float, grace_s: float) -> tuple[bool, str]:
         """(counts as ready, what to report) for this run of the check."""
-        if ok:
-            self.passed_at, self.failing_since = now, None
-            return True, message
-        if self.failing_since is None:
-            self.failing_since = now
-        failing_for = now - self.failing_since
-        if self.passed_at is not None and failing_for < grace_s:
-            return True, f"degraded for {failing_for:.1f} s (503 after {grace_s:g} s): {message}"
-        return False, message
+        if outcome.passed:
+            self.passed_at, self.slow_since = now, None
+            return True, outcome.message
+        if not outcome.slow:
+            self.slow_since = None
+            return False, outcome.message
+        if self.slow_since is None:
+            self.slow_since = now
+        slow_for = now - self.slow_since
+        if self.passed_at is not None and slow_for < grace_s:
+            return True, f"degraded: slow for {slow_for:.1f} s (503 after {grace_s:g} s): {outcome.message}"
+        return False, outcome.message
 
 
-async def _run_check(check: Check, timeout: float) -> tuple[bool, str]:
+@dataclass(frozen=True)
+class CheckOutcome:
+    passed: bool
+    message: str
+    #: It did not answer in time (as opposed to refusing or failing).
+    slow: bool = False
+
+
+async def _run_check(check: Check, timeout: float) -> CheckOutcome:
     try:
         ok = await asyncio.wait_for(check(), timeout)
-        return bool(ok) if ok is not None else True, "ok" if ok or ok is None else "not ready"
+        return CheckOutcome(bool(ok) if ok is not None else True, "ok" if ok or ok is None else "not ready")
+    except TimeoutError as exc:
+        return CheckOutcome(False, f"no answer within {timeout:g} s {exc}".strip()[:300], slow=True)
     except Exception as exc:  # noqa: BLE001 — a failing dependency is a "no", not a crash
-        return False, f"{type(exc).__name__}: {exc}"[:300]
+        return CheckOutcome(False, f"{type(exc).__name__}: {exc}"[:300])
 
 
 def create_app(
@@ -182,11 +198,11 @@ def create_app(
         results = await asyncio.gather(*(_run_check(c, 3.0) for c in checks.values()))
         now = time.monotonic()
         verdicts = {
-            name: history.setdefault(name, CheckHistory()).verdict(passed, msg, now, readiness_grace_s)
-            for name, (passed, msg) in zip(checks, results, strict=True)
+            name: history.setdefault(name, CheckHistory()).verdict(outcome, now, readiness_grace_s)
+            for name, outcome in zip(checks, results, strict=True)
         }
         ok = bool(checks) and all(v for v, _ in verdicts.values())
-        degraded = ok and not all(passed for passed, _ in results)
+        degraded = ok and not all(outcome.passed for outcome in results)
         status = "not ready" if not ok else "degraded" if degraded else "ready"
         return JSONResponse(
             {"status": status, "checks": {name: msg for name, (_, msg) in verdicts.items()}},

@@ -121,7 +121,7 @@ async def _real_adapters(settings: GatewaySettings, given: Adapters, stack: Asyn
         stack.push_async_callback(redis.aclose)
         out.limiter = out.limiter or RedisRateLimiter(redis)
         out.records = out.records or RedisStore(redis)
-        out.readiness["redis"] = redis.ping
+        out.readiness["redis"] = RedisStore.pinger(redis)
     out.limiter = out.limiter or MemoryRateLimiter()
     out.records = out.records or MemoryStore()
     if out.keys is None:

@@ -67,6 +67,8 @@ class HttpCatalog:
     async def ping(self) -> bool:
         try:
             resp = await self._client.get("/healthz")
+        except httpx.TimeoutException as exc:
+            raise TimeoutError("the catalog is slow to answer") from exc  # readiness: "degraded"
         except httpx.HTTPError:
             return False
         return resp.status_code == 200

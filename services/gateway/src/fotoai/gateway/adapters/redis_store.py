@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fotoai.gateway.domain.ratelimit import Bucket, Decision
@@ -15,6 +16,7 @@ from fotoai.gateway.errors import StoreUnavailable
 from fotoai.servicekit.log import get_logger
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 log = get_logger("fotoai.gateway.redis")
 
@@ -95,6 +97,18 @@ class RedisStore:
     def __init__(self, redis: Redis, prefix: str = "fotoai:gw:") -> None:
         self._redis = redis
         self._prefix = prefix
+
+    @staticmethod
+    def pinger(redis: Redis) -> Callable[[], Awaitable[bool]]:
+        """The readiness check: a slow Redis is a `TimeoutError` (degraded), a refusal an error."""
+
+        async def ping() -> bool:
+            try:
+                return bool(await redis.ping())
+            except RedisTimeoutError as exc:
+                raise TimeoutError(str(exc)) from exc
+
+        return ping
 
     async def get(self, key: str) -> dict[str, Any] | None:
         try:
