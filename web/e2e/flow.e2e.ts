@@ -356,7 +356,6 @@ describe("FotoAI in a browser", () => {
       // The first card a little below the header, at an arbitrary height.
       await cards.first().evaluate((el) => window.scrollTo(0, Math.max(0, el.getBoundingClientRect().top + window.scrollY - 137)));
       const before = await pick();
-      const scrollY = await page.evaluate(() => window.scrollY);
       // A click where the card is: Playwright's own click would first scroll it fully into view.
       await page.locator(`[data-testid="photo-card"][data-photo-id="${before.id}"]`).evaluate((el) => (el as HTMLElement).click());
       await page.waitForURL(/\/photos\//);
@@ -366,10 +365,10 @@ describe("FotoAI in a browser", () => {
       else await page.goBack();
       await page.waitForURL((u) => u.pathname === "/");
       await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute("data-photo-id"))).toBe(before.id);
-      // Known drift, left to fix: the card comes back within a few pixels (8 px measured; up to 29 px
-      // near the page's end, where the returning page is briefly shorter), not to the pixel.
-      await expect.poll(async () => Math.abs((await topOf(before.id!)) - before.top), { message: `card place after ${way}` }).toBeLessThanOrEqual(32);
-      expect(Math.abs((await page.evaluate(() => window.scrollY)) - scrollY)).toBeLessThanOrEqual(32);
+      // The card is back at its pixel (0 px measured in every way). The page's scrollY is not
+      // compared: the uploads list above the grid can change height while the photo is open
+      // (an upload turning ready), and then the same place is a different scrollY (44 px in CI).
+      await expect.poll(async () => Math.abs((await topOf(before.id!)) - before.top), { message: `card place after ${way}` }).toBeLessThanOrEqual(2);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
   });
