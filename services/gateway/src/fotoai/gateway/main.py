@@ -83,6 +83,10 @@ def _key_source(settings: GatewaySettings) -> KeySource:
     return StaticKeys(Keyring.shared_secret(settings.jwt_secret.get_secret_value()))
 
 
+#: Connections of the gateway's Redis pool (rate limits, idempotency records); more wait.
+REDIS_POOL_SIZE = 64
+
+
 async def _real_adapters(settings: GatewaySettings, given: Adapters, stack: AsyncExitStack) -> Adapters:
     from fotoai.servicekit.async_storage import async_store_from_settings
     from fotoai.servicekit.bus import EventBus
@@ -115,13 +119,25 @@ async def _real_adapters(settings: GatewaySettings, given: Adapters, stack: Asyn
         out.readiness["catalog"] = catalog.ping
     if settings.redis_url and (out.limiter is None or out.records is None):
         from fotoai.gateway.adapters.redis_store import RedisRateLimiter, RedisStore
-        from redis.asyncio import Redis
+        from redis.asyncio import BlockingConnectionPool, Redis
 
-        redis = Redis.from_url(settings.redis_url, socket_timeout=2.0, socket_connect_timeout=2.0)
+        redis_url = settings.redis_url
+        # A burst waits up to 2 s for one of the pool's connections instead of failing: the
+        # default pool (100, non-blocking) raised "Too many connections" under 100 uploads at once.
+        def client(connections: int) -> Redis:
+            return Redis.from_pool(BlockingConnectionPool.from_url(
+                redis_url, max_connections=connections, timeout=2.0,
+                socket_timeout=2.0, socket_connect_timeout=2.0,
+            ))
+
+        redis = client(REDIS_POOL_SIZE)
         stack.push_async_callback(redis.aclose)
+        # Readiness has connections of its own, so a busy pool never reads as "Redis is down".
+        probe = client(2)
+        stack.push_async_callback(probe.aclose)
         out.limiter = out.limiter or RedisRateLimiter(redis)
         out.records = out.records or RedisStore(redis)
-        out.readiness["redis"] = RedisStore.pinger(redis)
+        out.readiness["redis"] = RedisStore.pinger(probe)
     out.limiter = out.limiter or MemoryRateLimiter()
     out.records = out.records or MemoryStore()
     if out.keys is None:
