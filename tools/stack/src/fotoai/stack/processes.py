@@ -107,7 +107,11 @@ class Supervisor:
 
     def _record(self) -> None:
         pids = {c.name: c.pid for c in self.children if c.alive()}
-        self.children_file.write_text(json.dumps(pids))
+        # Atomically: tests and `down` read it while restarts rewrite it (a reader once saw the
+        # truncated, empty file mid-write and failed on JSON).
+        tmp = self.children_file.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(pids))
+        os.replace(tmp, self.children_file)
 
     def start(self, child: Child) -> Child:
         say(f"starting {child.name} (log: {child.log})")
