@@ -103,7 +103,25 @@ def test_a_second_run_resumes_without_uploading_twice(tmp_path: Path) -> None:
     assert summary.resumed == kept and f"{kept} already imported" in text
     assert len(gw.uploads) == 12  # the re-sent files carried the same Idempotency-Key
     summary, _ = _run(gw, _args(folder, state, album="Trip"))
-    # Every photo is done (the copy too, once the second run sent it under its first key);
-    # the refused file is tried again.
+    # Every photo is done, the copy too (recorded under its own path with its first copy's id,
+    # whichever of the two the cut state kept); the refused file is tried again.
     assert summary.uploaded == 0 and summary.resumed == 13 and len(summary.refused) == 1
     assert len(gw.albums) == 1
+
+
+def test_a_copy_of_a_file_sent_in_the_same_run_is_recorded_under_its_own_path(tmp_path: Path) -> None:
+    folder = _library(tmp_path)
+    state = tmp_path / "state.jsonl"
+    gw = FakeGateway()
+    _run(gw, _args(folder, state))
+    # Forget both files with the bytes of p1 (the run was cut before either was recorded).
+    lines = [line for line in state.read_text().splitlines() if "copy.JPG" not in line and "/p1.jpg" not in line]
+    state.write_text("\n".join(lines) + "\n")
+    summary, _ = _run(gw, _args(folder, state))
+    assert summary.uploaded == 1 and summary.duplicates == 1  # one sent (same key, no new photo), one copy
+    assert len(gw.uploads) == 12
+    records = [json.loads(line) for line in state.read_text().splitlines() if line.strip()]
+    ids = {Path(r["path"]).name: r.get("photo_id") for r in records if "path" in r}
+    assert ids["copy.JPG"] == ids["p1.jpg"] is not None
+    summary, _ = _run(gw, _args(folder, state))
+    assert summary.uploaded == 0 and summary.resumed == 13

@@ -266,6 +266,9 @@ def run_import(args: argparse.Namespace, client: httpx.Client, out: TextIO, err:
             for i in range(0, len(hashes), LOOKUP_BATCH):
                 existing |= lookup(client, hashes[i:i + LOOKUP_BATCH], sleep)
             seen_in_run: set[str] = set()
+            #: Later files with the same bytes as one being uploaded in this run: each gets a
+            #: record of its own once the first is done, so a later run resumes it by its path.
+            copies: dict[str, list[Photo]] = {}
             uploads: list[Photo] = []
             for p in todo:
                 if p.sha256 in existing:
@@ -276,7 +279,8 @@ def run_import(args: argparse.Namespace, client: httpx.Client, out: TextIO, err:
                     advance(p)
                 elif p.sha256 in seen_in_run:
                     summary.duplicates += 1
-                    advance(p)  # the first copy's record carries the id; this one is resumed by it
+                    copies.setdefault(p.sha256, []).append(p)  # recorded when its first copy is
+                    advance(p)
                 else:
                     seen_in_run.add(p.sha256)
                     uploads.append(p)
@@ -311,6 +315,9 @@ def run_import(args: argparse.Namespace, client: httpx.Client, out: TextIO, err:
                         summary.refused.append((str(p.path), str(exc)))
                         state.record(path=str(p.path), size=p.size, mtime_ns=p.mtime_ns, sha256=p.sha256,
                                      refused=str(exc))
+                        for c in copies.pop(p.sha256, []):
+                            state.record(path=str(c.path), size=c.size, mtime_ns=c.mtime_ns, sha256=c.sha256,
+                                         refused=str(exc))
                     except OSError as exc:
                         summary.unreadable += 1
                         summary.refused.append((str(p.path), f"unreadable: {exc}"))
@@ -320,6 +327,9 @@ def run_import(args: argparse.Namespace, client: httpx.Client, out: TextIO, err:
                         album_ids.append(answer["id"])
                         state.record(path=str(p.path), size=p.size, mtime_ns=p.mtime_ns, sha256=p.sha256,
                                      photo_id=answer["id"])
+                        for c in copies.pop(p.sha256, []):
+                            state.record(path=str(c.path), size=c.size, mtime_ns=c.mtime_ns, sha256=c.sha256,
+                                         photo_id=answer["id"], duplicate=True)
                     advance(p)
                     submit_next()
         if args.album:
