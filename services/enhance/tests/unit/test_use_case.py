@@ -100,19 +100,25 @@ def use_case(store, enhancer=None, **options) -> EnhancePhoto:
     )
 
 
+def stored_rendition(store, r, name: str) -> bytes:
+    """The bytes of rendition `r` as stored, checked against what the event says of it."""
+    assert (r.name, r.bucket, r.key, r.mime) == (
+        name,
+        "fotoai-renditions",
+        f"{OWNER}/{PHOTO}/{name}.jpg",
+        "image/jpeg",
+    )
+    data, content_type = store.objects[("fotoai-renditions", r.key)]
+    assert content_type == "image/jpeg" and r.bytes == len(data)
+    return data
+
+
 async def test_enhances_the_preview_rendition_and_describes_it(store, coffee):
     event = await use_case(store)(ingested())
     assert isinstance(event, PhotoEnhancedV1)
     assert (event.photo_id, event.owner_id) == (PHOTO, OWNER)
     r = event.rendition
-    assert (r.name, r.bucket, r.key, r.mime) == (
-        "enhanced",
-        "fotoai-renditions",
-        f"{OWNER}/{PHOTO}/enhanced.jpg",
-        "image/jpeg",
-    )
-    data, content_type = store.objects[("fotoai-renditions", r.key)]
-    assert content_type == "image/jpeg" and r.bytes == len(data)
+    data = stored_rendition(store, r, "enhanced")
     out = np.asarray(Image.open(io.BytesIO(data)))
     assert (r.width, r.height) == (out.shape[1], out.shape[0]) == (600, 400)
     assert out.mean() > coffee.mean() * 0.85  # the -1.5 EV was taken back
@@ -137,14 +143,7 @@ async def test_the_enhanced_picture_is_also_stored_at_the_size_of_thumb_large(st
     event = await use_case(store)(ingested())
     t = event.thumbnail
     assert t is not None
-    assert (t.name, t.bucket, t.key, t.mime) == (
-        "enhanced_thumb",
-        "fotoai-renditions",
-        f"{OWNER}/{PHOTO}/enhanced_thumb.jpg",
-        "image/jpeg",
-    )
-    data, content_type = store.objects[("fotoai-renditions", t.key)]
-    assert content_type == "image/jpeg" and t.bytes == len(data)
+    data = stored_rendition(store, t, "enhanced_thumb")
     thumb = np.asarray(Image.open(io.BytesIO(data)), dtype=np.float64)
     # thumb_large of the ingested event is 300x200: the gallery's two thumbnails match.
     assert (t.width, t.height) == (thumb.shape[1], thumb.shape[0]) == (300, 200)

@@ -57,12 +57,9 @@ def source_rendition(renditions: list[Rendition]) -> Rendition | None:
     return next((by_name[n] for n in SOURCE_RENDITIONS if n in by_name), None)
 
 
-def enhanced_key(owner_id: str, photo_id: str) -> str:
-    return f"{owner_id}/{photo_id}/{RENDITION_NAME}.jpg"
-
-
-def enhanced_thumb_key(owner_id: str, photo_id: str) -> str:
-    return f"{owner_id}/{photo_id}/{ENHANCED_THUMB}.jpg"
+def rendition_key(owner_id: str, photo_id: str, name: str) -> str:
+    """Where enhance stores a rendition of the photo: `{owner}/{photo}/{name}.jpg`."""
+    return f"{owner_id}/{photo_id}/{name}.jpg"
 
 
 def thumbnail_like(renditions: list[Rendition]) -> tuple[int, int] | None:
@@ -132,17 +129,13 @@ class EnhancePhoto:
             else:
                 rgb = await asyncio.to_thread(decode_rgb, data, self._options.max_pixels)
                 out = await asyncio.to_thread(self._encode, await self._batcher.submit(rgb), like)
-            bucket = self._options.output_bucket
-            key = enhanced_key(event.owner_id, event.photo_id)
-            thumb_key = enhanced_thumb_key(event.owner_id, event.photo_id)
-            await asyncio.gather(
-                self._store.put_bytes(bucket, key, out.jpeg, "image/jpeg"),
-                *([self._store.put_bytes(bucket, thumb_key, out.thumb[0], "image/jpeg")]
-                  if out.thumb else []),
-            )
+            h, w = out.result.image.shape[:2]
+            stores = [self._store_jpeg(event, RENDITION_NAME, out.jpeg, (w, h))]
+            if out.thumb:
+                stores.append(self._store_jpeg(event, ENHANCED_THUMB, *out.thumb))
+            rendition, *thumbnail = await asyncio.gather(*stores)
             duration_ms = (self._clock() - started) * 1000.0
         result = out.result
-        h, w = result.image.shape[:2]
         operations = [Operation(name=n, params=p) for n, p in result.plan.operations()]
         if result.refined:
             operations.append(
@@ -152,32 +145,23 @@ class EnhancePhoto:
             event_id=derived_event_id(event, PhotoEnhancedV1.TOPIC),
             photo_id=event.photo_id,
             owner_id=event.owner_id,
-            rendition=Rendition(
-                name=RENDITION_NAME,
-                bucket=bucket,
-                key=key,
-                width=w,
-                height=h,
-                bytes=len(out.jpeg),
-                mime="image/jpeg",
-            ),
-            thumbnail=Rendition(
-                name=ENHANCED_THUMB,
-                bucket=bucket,
-                key=thumb_key,
-                width=out.thumb[1][0],
-                height=out.thumb[1][1],
-                bytes=len(out.thumb[0]),
-                mime="image/jpeg",
-            )
-            if out.thumb
-            else None,
+            rendition=rendition,
+            thumbnail=thumbnail[0] if thumbnail else None,
             operations=operations,
             quality_before=result.before.report(),
             quality_after=result.after.report(),
             device=result.device,
             duration_ms=round(duration_ms, 3),
         )
+
+    async def _store_jpeg(
+        self, event: PhotoIngestedV1, name: str, data: bytes, size: tuple[int, int]
+    ) -> Rendition:
+        """Store one JPEG rendition of the photo and describe it."""
+        bucket, key = self._options.output_bucket, rendition_key(event.owner_id, event.photo_id, name)
+        await self._store.put_bytes(bucket, key, data, "image/jpeg")
+        return Rendition(name=name, bucket=bucket, key=key, width=size[0], height=size[1],
+                         bytes=len(data), mime="image/jpeg")
 
     def _enhance(self, data: bytes, like: tuple[int, int] | None) -> Encoded:
         rgb = decode_rgb(data, self._options.max_pixels)
