@@ -9,7 +9,13 @@ import pytest
 from fotoai.ingest.domain.decode import DecodeLimits
 from fotoai.ingest.domain.phash import hamming_distance, perceptual_hash
 from fotoai.ingest.domain.pipeline import PhotoJob, process_photo
-from fotoai.ingest.domain.renditions import Encoding, RenditionSpec, fit_within, make_renditions
+from fotoai.ingest.domain.renditions import (
+    THUMBNAIL_FILTER,
+    Encoding,
+    RenditionSpec,
+    fit_within,
+    make_renditions,
+)
 from PIL import Image, ImageFilter
 
 SPECS = [
@@ -91,6 +97,41 @@ def test_process_photo_without_display_shrinks_on_load(samples):
     assert result.decode_path == "pillow_draft"
     assert (result.width, result.height) == (4096, 4096)
     assert [(r.width, r.height) for r in result.renditions] == [(1024, 1024), (256, 256)]
+
+
+@pytest.mark.parametrize(
+    ("size", "preview"),
+    [
+        ((4000, 3000), (2000, 1500)),  # 12 MP: the half-size DCT decode, not resampled
+        ((4032, 3024), (2016, 1512)),  # a phone's 12 MP
+        ((6000, 4000), (1920, 1280)),  # 24 MP: half size is 3000, larger than kept: resampled
+        ((1000, 750), (1000, 750)),  # never upscaled
+    ],
+)
+def test_preview_keeps_the_dct_scaled_decode_when_close_enough(samples, size, preview):
+    data = samples.encode(
+        np.asarray(Image.fromarray(samples.photo("astronaut")).resize(size)), "JPEG", quality=95
+    )
+    specs = (
+        RenditionSpec("preview", 1920, Encoding.JPEG, 85, keep_up_to=2048),
+        RenditionSpec("thumb_large", 1024, Encoding.JPEG, 82, resample=THUMBNAIL_FILTER),
+    )
+    result = process_photo(data, PhotoJob(limits=DecodeLimits(), renditions=specs))
+    assert (result.renditions[0].width, result.renditions[0].height) == preview
+    # the thumbnail's size follows the photo, whatever size the preview kept
+    assert (result.renditions[1].width, result.renditions[1].height) == fit_within(size, 1024)
+
+
+def test_bilinear_thumbnail_matches_a_lanczos_one(samples):
+    picture = Image.fromarray(samples.photo("chelsea")).resize((2000, 1500))
+    lanczos = RenditionSpec("thumb_large", 1024, Encoding.JPEG, 95)
+    bilinear = RenditionSpec("thumb_large", 1024, Encoding.JPEG, 95, resample=THUMBNAIL_FILTER)
+    pictures = [
+        np.asarray(Image.open(io.BytesIO(make_renditions(picture, [spec])[0][0].data)), float)
+        for spec in (lanczos, bilinear)
+    ]
+    psnr = 10 * np.log10(255**2 / np.mean((pictures[0] - pictures[1]) ** 2))
+    assert psnr > 38
 
 
 def test_phash_near_and_far(samples):

@@ -112,12 +112,14 @@ async def test_large_bytes_travel_through_a_file_that_is_removed_after(sandbox):
     import zlib
 
     payload = os.urandom(3 * 1024 * 1024)
-    before = set(glob.glob("/dev/shm/fotoai-decode-*"))
+    # Only this process's spill files: a running stack's ingest writes its own meanwhile.
+    mine = f"/dev/shm/fotoai-decode-{os.getpid()}-*"
+    before = set(glob.glob(mine))
     assert await sandbox.run(len, payload) == len(payload)
     assert await sandbox.run(zlib.crc32, payload) == zlib.crc32(payload)
     with pytest.raises(ValueError):
         await sandbox.run(int, payload)
-    assert set(glob.glob("/dev/shm/fotoai-decode-*")) == before  # nothing left behind
+    assert set(glob.glob(mine)) == before  # nothing left behind
 
 
 async def test_unpicklable_results_are_reported(sandbox):

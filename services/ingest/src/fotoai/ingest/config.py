@@ -51,6 +51,13 @@ class IngestOptions(BaseModel):
         "12 MP JPEG (4000 or 4032 wide) decodes at half size by DCT scaling, measured ~1.8x "
         "less CPU than 2048, which needs the full decode",
     )
+    preview_keep_up_to: int = Field(
+        default=2048,
+        ge=16,
+        description="a decoded picture whose longest side is at most this becomes the preview "
+        "as it is: the half-size DCT decode of a 12 MP JPEG (2000 or 2016 px) is not resampled "
+        "to preview_side, which cost more than the decode itself",
+    )
     preview_quality: int = Field(default=85, ge=1, le=100)
     thumb_large_side: int = Field(default=1024, ge=16)
     thumb_small_side: int = Field(default=256, ge=16)

@@ -166,7 +166,8 @@ def _spill_dirs(size: int) -> list[str]:
 
 
 def _write_spill(directory: str, data: bytes | bytearray) -> str:
-    handle, path = tempfile.mkstemp(prefix="fotoai-decode-", dir=directory)
+    # Named after the consumer's process, so what each one leaves behind can be told apart.
+    handle, path = tempfile.mkstemp(prefix=f"fotoai-decode-{os.getpid()}-", dir=directory)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)

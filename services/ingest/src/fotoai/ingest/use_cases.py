@@ -30,7 +30,7 @@ from fotoai.ingest.domain.metadata import PhotoMetadata
 from fotoai.ingest.domain.pipeline import PhotoJob, ProcessedPhoto, process_photo
 from fotoai.ingest.domain.places import locate
 from fotoai.ingest.domain.rejections import ImageRejected
-from fotoai.ingest.domain.renditions import Encoding, RenditionSpec
+from fotoai.ingest.domain.renditions import THUMBNAIL_FILTER, Encoding, RenditionSpec
 from fotoai.ingest.ports import ObjectMissing, ObjectStore, ObjectTooLarge
 from fotoai.ingest.sandbox import DecodeSandbox, DecodeTimeout, WorkerCrashed
 
@@ -47,9 +47,27 @@ def job_from_options(options: IngestOptions) -> PhotoJob:
             RenditionSpec(
                 DISPLAY, None, Encoding(options.display_encoding), options.display_quality
             ),
-            RenditionSpec(PREVIEW, options.preview_side, Encoding.JPEG, options.preview_quality),
-            RenditionSpec(THUMB_LARGE, options.thumb_large_side, thumbs, options.thumb_quality),
-            RenditionSpec(THUMB_SMALL, options.thumb_small_side, thumbs, options.thumb_quality),
+            RenditionSpec(
+                PREVIEW,
+                options.preview_side,
+                Encoding.JPEG,
+                options.preview_quality,
+                keep_up_to=options.preview_keep_up_to,
+            ),
+            RenditionSpec(
+                THUMB_LARGE,
+                options.thumb_large_side,
+                thumbs,
+                options.thumb_quality,
+                resample=THUMBNAIL_FILTER,
+            ),
+            RenditionSpec(
+                THUMB_SMALL,
+                options.thumb_small_side,
+                thumbs,
+                options.thumb_quality,
+                resample=THUMBNAIL_FILTER,
+            ),
         ),
         reuse_jpeg_max_quality=options.reuse_jpeg_max_quality
         if options.display_encoding == "jpeg"

@@ -9,6 +9,7 @@ comments, maker notes) are dropped, so the display rendition leaks nothing the o
 from __future__ import annotations
 
 import io
+import re
 import struct
 import warnings
 
@@ -114,15 +115,15 @@ def strip_metadata(data: bytes) -> bytes:
     raise ValueError("no end-of-image marker")
 
 
+# In entropy-coded data 0xFF is followed by 0x00 (a stuffed byte), 0xD0-0xD7 (a restart) or
+# another 0xFF (fill): the first 0xFF followed by anything else starts the next marker. A regex
+# finds it in C: the byte-by-byte loop it replaces cost ~25 ms on a 3 MB photo.
+_MARKER_AFTER_SCAN = re.compile(rb"\xff(?=[^\x00\xd0-\xd7\xff])")
+
+
 def _end_of_scan(data: bytes, start: int) -> int:
     """Index of the first real marker after entropy-coded data (FF00 is a stuffed byte, FFDn a restart)."""
-    i = start
-    while True:
-        i = data.find(b"\xff", i)
-        if i < 0 or i + 1 >= len(data):
-            raise ValueError("scan runs to the end of the file")
-        following = data[i + 1]
-        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-            i += 1 if following == 0xFF else 2
-            continue
-        return i
+    found = _MARKER_AFTER_SCAN.search(data, start)
+    if found is None:
+        raise ValueError("scan runs to the end of the file")
+    return found.start()
