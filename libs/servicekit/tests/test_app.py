@@ -1,11 +1,12 @@
 """create_app: health, readiness from registered checks, metrics, problem details."""
 
 import asyncio
+import threading
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from fotoai.servicekit.app import ProblemError, create_app
+from fotoai.servicekit.app import ProblemError, create_app, wait_for_go
 
 
 def build() -> FastAPI:
@@ -122,3 +123,15 @@ async def test_services_on_loopback_answer_only_to_local_host_names():
         for host in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example", "", "localhost.:1"):
             r = await c.get("/healthz", headers={"Host": host})
             assert r.status_code == 421 and r.headers["content-type"] == "application/problem+json", host
+
+
+def test_a_service_started_early_waits_for_the_go_file(tmp_path):
+    go = tmp_path / "infrastructure.ready"
+    done = threading.Event()
+    waiter = threading.Thread(target=lambda: (wait_for_go(str(go), poll_s=0.01), done.set()))
+    waiter.start()
+    assert not done.wait(0.3)  # no file: still waiting
+    go.touch()
+    assert done.wait(5)
+    waiter.join()
+    wait_for_go(None)  # unset: returns at once

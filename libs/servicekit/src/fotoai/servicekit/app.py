@@ -17,6 +17,7 @@ at once.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import AbstractAsyncContextManager
@@ -255,11 +256,29 @@ def guarded(app: ASGIApp, bind_host: str) -> ASGIApp:
     return app
 
 
+#: A launcher may start a service before the infrastructure answers, so its imports (seconds of
+#: CPU) overlap the broker's start: with this set to a path, `serve` returns to the caller only
+#: once that file exists (the launcher writes it when Kafka, the store and the database answer).
+START_WHEN_ENV = "FOTOAI_START_WHEN"
+
+
+def wait_for_go(path: str | None, poll_s: float = 0.05) -> None:
+    """Block until `path` exists (None or empty: return at once)."""
+    if not path:
+        return
+    while not os.path.exists(path):
+        time.sleep(poll_s)
+
+
 def serve(app: FastAPI, host: str, port: int) -> None:
     """Run `app` with uvicorn until SIGTERM/SIGINT (graceful: the lifespan closes everything).
 
-    On loopback (the local stack) only requests for localhost/127.0.0.1/[::1] are answered."""
+    On loopback (the local stack) only requests for localhost/127.0.0.1/[::1] are answered.
+    With FOTOAI_START_WHEN set, the lifespan (connections to Kafka, the store, the database)
+    starts only once that file exists: everything imported by then is already loaded."""
     import uvicorn
+
+    wait_for_go(os.environ.get(START_WHEN_ENV))
 
     uvicorn.run(guarded(app, host), host=host, port=port, log_config=None, access_log=False,
                 timeout_graceful_shutdown=15)

@@ -25,6 +25,8 @@ JWT_ISSUER = "fotoai-local"
 JWT_AUDIENCE = "fotoai"
 #: Started first, alone: what a ready gateway needs (its readiness checks the catalog).
 FIRST_WAVE = ("gateway", "catalog")
+#: servicekit.app.START_WHEN_ENV: a service waits for this file before its lifespan starts.
+START_WHEN_ENV = "FOTOAI_START_WHEN"
 
 
 def load_or_make_secrets(cfg: StackConfig) -> dict[str, str]:
@@ -158,6 +160,8 @@ def run(cfg: StackConfig) -> int:
     _check_ports(cfg)
     paths.pid_file.write_text(str(os.getpid()))
     paths.env_file.unlink(missing_ok=True)
+    go_file = paths.home / "infrastructure.ready"
+    go_file.unlink(missing_ok=True)
     stop = {"now": False}
 
     def on_signal(signum, _frame):
@@ -187,6 +191,29 @@ def run(cfg: StackConfig) -> int:
             infra.append(r)
         for child, _ in infra:
             sup.start(child)
+
+        svc_env = {**env, START_WHEN_ENV: str(go_file)}
+        # On a small machine every service shares the cores: one inference thread each keeps
+        # torch from thrashing (measured: 2 threads under load collapsed to 0.5-2 images/s).
+        svc_env.setdefault("FOTOAI_TAGGING__INFERENCE_THREADS", os.environ.get("FOTOAI_TAGGING__INFERENCE_THREADS", "1"))
+        if cfg.with_web:
+            svc_env.setdefault("FOTOAI_GATEWAY__CORS_ORIGINS", env["FOTOAI_WEB_URL"])
+            # The web server proxies /v1 from loopback and sends the browser's address as
+            # X-Forwarded-For: believe it from there, so each browser has its own per-IP bucket.
+            svc_env.setdefault("FOTOAI_GATEWAY__TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
+            # Share links open the web app's public album page (/shared/<token>), not the API.
+            svc_env.setdefault("FOTOAI_GATEWAY__LIBRARY__SHARE_BASE_URL", env["FOTOAI_WEB_URL"])
+        services = service_processes(cfg, svc_env, sec)
+        # Two waves: the gateway (and the catalog its readiness and reads need) start alone,
+        # so on a small machine their imports do not share the cores with torch's and dlib's;
+        # the consumers join after. Uploads are accepted from the first wave on: Kafka queues
+        # them until the consumers are up. The first wave starts now, while the infrastructure
+        # starts: its imports (~2-3 CPU-s each) overlap Kafka's start, and its lifespan waits
+        # for the go file written once every piece answers (servicekit.app.serve).
+        waves = [[s for s in services if s[0].name in FIRST_WAVE],
+                 [s for s in services if s[0].name not in FIRST_WAVE]]
+        for child, _ in waves[0]:
+            sup.start(child)
         passwords = {p: sec[kafka_password_key(p)] for p in kafka_acl.principals(cfg.services)}
         provision = {
             "postgres": lambda: c.provision_postgres(cfg),
@@ -210,33 +237,16 @@ def run(cfg: StackConfig) -> int:
             for f in [pool.submit(bring_up, child, check) for child, check in infra]:
                 f.result()
         timings["infrastructure ready"] = time.monotonic() - t0
-
-        svc_env = {**env}
-        # On a small machine every service shares the cores: one inference thread each keeps
-        # torch from thrashing (measured: 2 threads under load collapsed to 0.5-2 images/s).
-        svc_env.setdefault("FOTOAI_TAGGING__INFERENCE_THREADS", os.environ.get("FOTOAI_TAGGING__INFERENCE_THREADS", "1"))
-        if cfg.with_web:
-            svc_env.setdefault("FOTOAI_GATEWAY__CORS_ORIGINS", env["FOTOAI_WEB_URL"])
-            # The web server proxies /v1 from loopback and sends the browser's address as
-            # X-Forwarded-For: believe it from there, so each browser has its own per-IP bucket.
-            svc_env.setdefault("FOTOAI_GATEWAY__TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
-            # Share links open the web app's public album page (/shared/<token>), not the API.
-            svc_env.setdefault("FOTOAI_GATEWAY__LIBRARY__SHARE_BASE_URL", env["FOTOAI_WEB_URL"])
-        services = service_processes(cfg, svc_env, sec)
+        go_file.touch()
 
         def service_up(child, check) -> None:
             sup.wait_ready(child, check, 420)
             timings[child.name] = time.monotonic() - t0
 
-        # Two waves: the gateway (and the catalog its readiness and reads need) start alone,
-        # so on a small machine their imports do not share the cores with torch's and dlib's;
-        # the consumers join after. Uploads are accepted from the first wave on: Kafka queues
-        # them until the consumers are up.
-        waves = [[s for s in services if s[0].name in FIRST_WAVE],
-                 [s for s in services if s[0].name not in FIRST_WAVE]]
-        for wave in waves:
+        for i, wave in enumerate(waves):
             for child, _ in wave:
-                sup.start(child)
+                if i > 0:
+                    sup.start(child)
             with ThreadPoolExecutor(max(1, len(wave))) as pool:
                 for f in [pool.submit(service_up, child, check) for child, check in wave]:
                     f.result()
@@ -263,6 +273,7 @@ def run(cfg: StackConfig) -> int:
         return 1
     finally:
         paths.env_file.unlink(missing_ok=True)
+        go_file.unlink(missing_ok=True)
         sup.stop_all()
         paths.pid_file.unlink(missing_ok=True)
         say("stack stopped")
