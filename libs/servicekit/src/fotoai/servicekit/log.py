@@ -38,6 +38,9 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
     # The first group join logs GroupCoordinatorNotAvailable warnings that are harmless.
     logging.getLogger("aiokafka.consumer.group_coordinator").setLevel(logging.ERROR)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    # httpx logs every request at INFO: a JSON line (with an owner id) per service-to-service
+    # call, on the hottest routes. Failures still reach the log as the callers' own warnings.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
+from fotoai.gateway.adapters import json_codec
 from fotoai.gateway.errors import CatalogNotFound, CatalogRejected, CatalogUnavailable
 
 
@@ -39,7 +40,7 @@ class HttpCatalog:
         if resp.status_code >= 300:
             raise CatalogUnavailable(f"the catalog answered {resp.status_code}")
         try:
-            body = resp.json()
+            body = json_codec.loads(resp.content)
         except ValueError as exc:
             raise CatalogUnavailable("the catalog answered something that is not JSON") from exc
         if not isinstance(body, dict):

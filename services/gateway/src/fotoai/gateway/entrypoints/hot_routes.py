@@ -8,9 +8,9 @@ answers the same JSON. Errors (ProblemError, catalog failures) reach the app's e
 translation exactly as from a FastAPI route.
 
 The FastAPI declaration of the route stays in `http.py`: it documents the route in the OpenAPI
-schema and answers what this one does not match. `hot_routes()` are placed before it, and their
-path only matches a valid photo id (the `photo_id` convertor holds the same pattern as
-`PhotoId`), so a malformed id still gets FastAPI's validation answer.
+schema and answers what this one does not match. `main.build_app` puts `hot_routes()` first in
+the app's router, and their path only matches a valid photo id (the `photo_id` convertor holds
+the same pattern as `PhotoId`), so a malformed id still gets FastAPI's validation answer.
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fotoai.gateway.domain.auth import Principal
+from fotoai.gateway.entrypoints.http import JSONResponse
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Match, Route
+from starlette.types import Scope
 
 
 class PhotoIdConvertor(Convertor[str]):
@@ -43,6 +44,21 @@ class PhotoIdConvertor(Convertor[str]):
 register_url_convertor("photo_id", PhotoIdConvertor())
 
 
+class DocumentedRoute(Route):
+    """A plain route answering for a FastAPI declaration: the request metrics count it under
+    that declaration's template (`documented`), as they would count the FastAPI route."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], *, documented: str, **options: Any) -> None:
+        super().__init__(path, endpoint, **options)
+        self.path = documented  # the regex is compiled from `path` above; this is the label
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child = super().matches(scope)
+        if match is Match.FULL:
+            child["route"] = self
+        return match, child
+
+
 def hot_routes(
     reader: Callable[[Request], Awaitable[Principal]], gateway_of: Callable[[Request], Any],
 ) -> list[Route]:
@@ -55,6 +71,6 @@ def hot_routes(
         return JSONResponse(await gw.queries.detail(principal.sub, request.path_params["photo_id"]))
 
     return [
-        Route("/v1/photos/{photo_id:photo_id}", get_photo, methods=["GET"], include_in_schema=False,
-              name="get_photo_hot"),
+        DocumentedRoute("/v1/photos/{photo_id:photo_id}", get_photo, documented="/v1/photos/{photo_id}",
+                        methods=["GET"], include_in_schema=False, name="get_photo_hot"),
     ]

@@ -15,7 +15,9 @@ from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import unquote
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse as StandardJSONResponse
+from fastapi.responses import RedirectResponse
+from fotoai.gateway.adapters import json_codec
 from fotoai.gateway.budget import Budget
 from fotoai.gateway.config import GatewaySettings
 from fotoai.gateway.domain.admission import UploadsBusy, UploadSlots
@@ -34,7 +36,6 @@ from fotoai.gateway.domain.client_ip import Network, client_ip
 from fotoai.gateway.domain.multipart import MultipartError, MultipartStream, boundary_of, read_small
 from fotoai.gateway.domain.ratelimit import Decision
 from fotoai.gateway.entrypoints import schemas
-from fotoai.gateway.entrypoints.hot_routes import hot_routes
 from fotoai.gateway.errors import (
     CatalogNotFound,
     CatalogRejected,
@@ -85,6 +86,14 @@ class Gateway:
 
 def gateway_of(request: Request) -> Gateway:
     return request.app.state.gateway
+
+
+class JSONResponse(StandardJSONResponse):
+    """The gateway's JSON answers, encoded by `json_codec` (orjson where installed): the same
+    bytes as FastAPI's, at a fraction of the CPU for a photo's detail or a page of photos."""
+
+    def render(self, content: Any) -> bytes:
+        return json_codec.dumps(content)
 
 
 
@@ -147,10 +156,11 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with)
 
 
-def client_ip_of(request: Request) -> str:
+def client_ip_of(request: Request, gw: Gateway | None = None) -> str:
     """The client's address: the peer, or what a trusted proxy says it forwarded."""
-    peer = request.client.host if request.client else None
-    return client_ip(peer, request.headers.get("x-forwarded-for"), gateway_of(request).trusted)
+    peer = request.scope.get("client")
+    trusted = (gw or gateway_of(request)).trusted
+    return client_ip(peer[0] if peer else None, request.headers.get("x-forwarded-for"), trusted)
 
 
 async def spend(request: Request, charge: Awaitable[Decision | None]) -> None:
@@ -181,8 +191,9 @@ async def _verify(gw: Gateway, token: str) -> Principal:
         raise ProblemError(503, "Identity Provider Unavailable", str(exc), headers={"Retry-After": "5"}) from None
 
 
-async def _authenticate(request: Request, gw: Gateway, scope: str) -> Principal:
-    ip = client_ip_of(request)
+async def _authenticate(request: Request, gw: Gateway, scope: str) -> tuple[Principal, str]:
+    """The caller, with `scope`, and the client's address (also left in `request.state.client_ip`)."""
+    ip = client_ip_of(request, gw)
     try:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -200,29 +211,30 @@ async def _authenticate(request: Request, gw: Gateway, scope: str) -> Principal:
             headers={"WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{exc.needed}"'},
         ) from None
     request.state.client_ip = ip
-    return principal
+    return principal, ip
 
 
 async def reader(request: Request) -> Principal:
     """A caller with the read scope, charged a read."""
     gw = gateway_of(request)
-    principal = await _authenticate(request, gw, READ)
-    await spend(request, gw.budget.read(principal.sub, request.state.client_ip))
+    principal, ip = await _authenticate(request, gw, READ)
+    await spend(request, gw.budget.read(principal.sub, ip))
     return principal
 
 
 async def writer(request: Request) -> Principal:
     """A caller with the write scope, charged a command (deletes, edits, completions)."""
     gw = gateway_of(request)
-    principal = await _authenticate(request, gw, WRITE)
-    await spend(request, gw.budget.write(principal.sub, request.state.client_ip))
+    principal, ip = await _authenticate(request, gw, WRITE)
+    await spend(request, gw.budget.write(principal.sub, ip))
     return principal
 
 
 async def uploader(request: Request) -> Principal:
     """A caller with the write scope; the upload routes charge the upload budget themselves
     (they know the declared size)."""
-    return await _authenticate(request, gateway_of(request), WRITE)
+    principal, _ = await _authenticate(request, gateway_of(request), WRITE)
+    return principal
 
 
 Reader = Annotated[Principal, Depends(reader)]
@@ -279,7 +291,7 @@ async def or_not_found(awaitable: Awaitable[T], detail: str = "no such photo") -
 def register_error_translation(app: Any) -> None:
     from fotoai.servicekit.app import problem
 
-    async def handler(_: Request, exc: Exception) -> JSONResponse:
+    async def handler(_: Request, exc: Exception) -> StandardJSONResponse:
         err = _translate(exc)
         resp = problem(err.status, err.title, err.detail, err.type_)
         resp.headers.update(err.headers)
@@ -564,6 +576,4 @@ def build_router(dev_login: bool) -> APIRouter:
                            s.jwt_issuer, s.jwt_audience, ttl)
         return schemas.DevToken(access_token=token, token_type="Bearer", expires_in=ttl)
 
-    # Hot reads as plain Starlette endpoints behind the same `reader`, tried first (hot_routes.py).
-    router.routes[:0] = hot_routes(reader, gateway_of)
     return router
