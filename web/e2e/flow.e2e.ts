@@ -10,8 +10,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launch, screenshot, seriousViolations, SHOTS_DIR } from "./browser";
-import { ensureWeb, WEB_DIR, type RunningWeb } from "./stack";
+import { openAndComeBack, openApp, screenshot, seriousViolations, SHOTS_DIR, type App } from "./browser";
+import { WEB_DIR, type RunningWeb } from "./stack";
 
 // Processing runs ingest, enhance and tagging on a busy 2-core box: be patient.
 const READY_TIMEOUT = 180_000;
@@ -19,6 +19,7 @@ const FIXTURES = join(WEB_DIR, "e2e", "fixtures");
 const user = `E2E Tester ${Date.now().toString(36)}`;
 const REFUSED = { name: "notes.jpg", mimeType: "image/jpeg", buffer: Buffer.from("These are meeting notes, not a photo.\n".repeat(20)) };
 
+let app: App;
 let web: RunningWeb;
 let browser: Browser;
 let context: BrowserContext;
@@ -38,16 +39,9 @@ async function checkPage(name: string, fullPage = true, title?: string | RegExp)
 }
 
 beforeAll(async () => {
-  web = await ensureWeb();
-  browser = await launch();
-  // Reduced motion: screenshots show tag bars at their final length, not mid-animation.
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: web.url, reducedMotion: "reduce" });
-  page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  page.on("console", (m) => {
-    // Failed loads are logged by the browser too; they are judged from the responses below.
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) consoleErrors.push(m.text());
-  });
+  // Failed loads are left out of the console errors: they are judged from the responses below.
+  app = await openApp(consoleErrors);
+  ({ web, browser, context, page } = app);
   page.on("response", (r) => {
     if (r.status() < 400) return;
     // A read the gateway could not answer in time (503 with Retry-After: the catalog is busy on
@@ -55,13 +49,10 @@ beforeAll(async () => {
     const transient = r.status() === 503 && r.request().method() === "GET" && r.headers()["retry-after"] ? " (retry-after)" : "";
     failedResponses.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}${transient}`);
   });
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await web?.stop();
+  await app?.close();
 });
 
 describe("FotoAI in a browser", () => {
@@ -175,6 +166,8 @@ describe("FotoAI in a browser", () => {
     expect(detail.enhancement?.operations.length).toBeGreaterThan(0);
     const sizes = Object.fromEntries(detail.renditions.map((r) => [r.name, r.width]));
     expect(sizes.enhanced_thumb).toBe(sizes.thumb_large);
+    // The tile's thumbnail of FotoAI's version is the original's tile size (~256 px), not 1024.
+    expect(sizes.enhanced_thumb_small).toBe(sizes.thumb_small);
     const chelsea = (await card("chelsea.jpg").getAttribute("data-photo-id"))!;
     const chelseaChanged = Boolean(((await (await page.request.get(`/api/v1/photos/${chelsea}`)).json()) as Detail).enhancement?.operations.length);
 
@@ -191,14 +184,15 @@ describe("FotoAI in a browser", () => {
     for (const img of [tile, plain]) {
       await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0), { timeout: 30_000 }).toBe(true);
     }
-    // The tile's request is the enhanced_thumb rendition, never the original's thumbnail too.
-    expect(new URL(await tile.evaluate((i: HTMLImageElement) => i.currentSrc)).pathname).toMatch(new RegExp(`/${id}/enhanced_thumb\\.jpg$`));
-    expect([...new Set(images.filter((u) => u.includes(`/${id}/`)))]).toEqual([expect.stringMatching(/\/enhanced_thumb\.jpg$/)]);
+    // The tile's request is enhanced_thumb_small (a ~160-px tile on a 1x screen), never the
+    // original's thumbnail or the 1024-px one too: an enhanced tile costs what an original's does.
+    expect(new URL(await tile.evaluate((i: HTMLImageElement) => i.currentSrc)).pathname).toMatch(new RegExp(`/${id}/enhanced_thumb_small\\.jpg$`));
+    expect([...new Set(images.filter((u) => u.includes(`/${id}/`)))]).toEqual([expect.stringMatching(/\/enhanced_thumb_small\.jpg$/)]);
     expect(await tile.getAttribute("alt")).toMatch(/^espresso\.jpg.*, enhanced by FotoAI$/);
     expect(await tile.getAttribute("title")).toBe("Enhanced by FotoAI");
     // A photo the enhancer left alone keeps the original's thumbnail, without the hint.
     const plainPath = new URL(await plain.evaluate((i: HTMLImageElement) => i.currentSrc)).pathname;
-    expect(plainPath).toMatch(chelseaChanged ? /\/enhanced_thumb\.jpg$/ : /\/thumb_small\.jpg$/);
+    expect(plainPath).toMatch(chelseaChanged ? /\/enhanced_thumb_small\.jpg$/ : /\/thumb_small\.jpg$/);
     if (!chelseaChanged) expect(await plain.getAttribute("alt")).not.toMatch(/enhanced/);
     await screenshot(p, "04d-gallery-enhanced-thumb", false);
     expect(await seriousViolations(p), "axe on the gallery with an enhanced tile").toEqual([]);
@@ -357,20 +351,9 @@ describe("FotoAI in a browser", () => {
       // The first card a little below the header, at an arbitrary height.
       await cards.first().evaluate((el) => window.scrollTo(0, Math.max(0, el.getBoundingClientRect().top + window.scrollY - 137)));
       const before = await pick();
-      // A click where the card is: Playwright's own click would first scroll it fully into view.
-      await page.locator(`[data-testid="photo-card"][data-photo-id="${before.id}"]`).evaluate((el) => (el as HTMLElement).click());
-      await page.waitForURL(/\/photos\//);
-      await page.getByTestId("photo-detail").waitFor();
-      if (way === "link") await page.getByTestId("back-to-gallery").click();
-      else if (way === "escape") await page.keyboard.press("Escape");
-      else await page.goBack();
-      await page.waitForURL((u) => u.pathname === "/");
-      await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute("data-photo-id"))).toBe(before.id);
-      // Within one uploads-list row: this suite's gallery has the uploads list above the grid,
-      // and in CI the card came back 44 px off (0 px on a quiet machine); the pixel itself is
-      // checked by library.e2e.ts, where nothing above the grid changes while a photo is open.
-      await expect.poll(async () => Math.abs((await topOf(before.id!)) - before.top), { message: `card place after ${way}` }).toBeLessThanOrEqual(48);
-      console.log(`card place after ${way} (px, now minus then): ${(await topOf(before.id!)) - before.top}`);
+      await openAndComeBack(page, before.id!, way);
+      // The same pixel, with the uploads list above the grid.
+      await expect.poll(async () => Math.abs((await topOf(before.id!)) - before.top), { message: `card place after ${way}` }).toBeLessThan(1);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
   });

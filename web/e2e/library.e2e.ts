@@ -201,6 +201,19 @@ describe("the library in a browser", () => {
     // The photo removed from the album is still in the library.
     await page.goto("/");
     await card("coffee.jpg").waitFor();
+    // The album's cover is the chosen photo as the gallery shows it (FotoAI's version where
+    // enhancement changed it, at the tile's size), with the 1024-px one in its srcset.
+    const tile = card("chelsea.jpg").getByTestId("card-thumb");
+    const shown = new URL((await tile.getAttribute("src"))!).pathname;
+    const enhanced = (await tile.getAttribute("data-version")) === "enhanced";
+    expect(shown).toMatch(enhanced ? /\/enhanced_thumb_small\.jpg$/ : /\/thumb_small\.jpg$/);
+    await page.goto("/albums");
+    const cover = page.getByTestId("album-card").filter({ hasText: "Lisbon 2019" }).getByTestId("album-cover");
+    await expect.poll(async () => {
+      await page.reload();
+      return new URL((await cover.getAttribute("src", { timeout: 5000 }).catch(() => null)) ?? "http://x/").pathname;
+    }, CATCH_UP).toBe(shown);
+    expect(await cover.getAttribute("srcset")).toMatch(enhanced ? /\/enhanced_thumb\.jpg\S* 1024w$/ : /\/thumb_large\.jpg\S* 1024w$/);
   });
 
   it("shares the album by link: a browser without a session sees only its photos, until the link is revoked", async () => {

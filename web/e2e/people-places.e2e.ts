@@ -34,6 +34,12 @@ const personWith = (count: string) => people().filter({ has: page.getByTestId("p
 
 const checkPage = (name: string, title: string | RegExp, p: Page = page) => checkView(p, name, title);
 
+/** Whether the gallery shows FotoAI's version of a photo: its enhancement changed the picture. */
+async function enhancedShown(photoId: string): Promise<boolean> {
+  const d = (await (await page.request.get(`/api/v1/photos/${photoId}`)).json()) as { enhancement: { operations: unknown[] } | null };
+  return Boolean(d.enhancement?.operations.length);
+}
+
 /** Reloads `url` until `ready` holds: the lists follow events, a moment behind the commands. */
 async function reloadUntil(url: string, ready: () => Promise<boolean>, what: string, timeout = 180_000) {
   await expect
@@ -82,7 +88,11 @@ describe("people, places and text in a browser", () => {
     await reloadUntil("/people", async () => (await personWith("2 photos").count()) === 1 && (await personWith("1 photo").count()) === 1, "two people (2 photos + 1 photo)");
     expect(await people().count()).toBe(2);
     const avatar = personWith("2 photos").getByTestId("avatar");
-    expect(await avatar.evaluate((el) => getComputedStyle(el).backgroundImage)).toMatch(/thumb_large/);
+    // The face comes from the cover's 1024-px thumbnail, of the version the gallery shows.
+    const listed = (await (await page.request.get("/api/v1/people")).json()) as { items: { photo_count: number; cover: { photo_id: string } }[] };
+    const cover = listed.items.find((x) => x.photo_count === 2)!.cover.photo_id;
+    const expected = (await enhancedShown(cover)) ? /\/enhanced_thumb\.jpg/ : /\/thumb_large\.jpg/;
+    expect(await avatar.evaluate((el) => getComputedStyle(el).backgroundImage)).toMatch(expected);
     expect(await avatar.evaluate((el) => getComputedStyle(el).borderRadius)).not.toBe("0px");
     await checkPage("pp-01-people", "People · FotoAI");
   });
@@ -148,6 +158,14 @@ describe("people, places and text in a browser", () => {
     await reloadUntil("/places", async () => (await place.count()) === 1, "Lisbon in the places");
     expect(await place.textContent()).toMatch(/1 photo\b/);
     expect(await place.getByRole("link").getAttribute("href")).toBe("/?q=Lisbon");
+    // The cover as the gallery shows it: FotoAI's version where enhancement changed it, at the
+    // tile's size, with the 1024-px one in its srcset.
+    const places = (await (await page.request.get("/api/v1/places")).json()) as { items: { city: string; cover_photo_id: string }[] };
+    const lisbon = places.items.find((x) => x.city === "Lisbon")!.cover_photo_id;
+    const enhanced = await enhancedShown(lisbon);
+    const img = place.getByTestId("place-cover");
+    expect(new URL((await img.getAttribute("src"))!).pathname).toMatch(enhanced ? /\/enhanced_thumb_small\.jpg$/ : /\/thumb_small\.jpg$/);
+    expect(await img.getAttribute("srcset")).toMatch(enhanced ? /\/enhanced_thumb\.jpg\S* 1024w$/ : /\/thumb_large\.jpg\S* 1024w$/);
     // The world outline comes from the app itself, the marker from GET /v1/map.
     await page.getByTestId("land").waitFor();
     expect((await page.getByTestId("land").getAttribute("d"))?.length).toBeGreaterThan(10_000);

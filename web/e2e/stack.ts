@@ -1,6 +1,7 @@
 /**
  * Where the browser suite finds the stack: FOTOAI_WEB_URL and FOTOAI_GATEWAY_URL from the
- * environment, else from the launcher's .fotoai/stack.env. With a gateway but no web URL it
+ * environment, else from the launcher's stack.env (FOTOAI_STACK_ENV, else $FOTOAI_HOME/stack.env,
+ * else the default stack's .fotoai/stack.env). With a gateway but no web URL it
  * serves the built web app itself (scripts/server.mjs on a free port) for the length of the run.
  */
 
@@ -11,7 +12,13 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const STACK_ENV = resolve(WEB_DIR, "..", ".fotoai", "stack.env");
+
+/** The launcher's dotenv file of the stack to test: a helper's own stack when its FOTOAI_HOME is set. */
+export function stackEnvFile(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FOTOAI_STACK_ENV) return resolve(env.FOTOAI_STACK_ENV);
+  if (env.FOTOAI_HOME) return resolve(env.FOTOAI_HOME, "stack.env");
+  return resolve(WEB_DIR, "..", ".fotoai", "stack.env");
+}
 
 /** Parses the dotenv file the launcher writes (KEY=value, optional quotes, # comments). */
 export function parseDotenv(text: string): Record<string, string> {
@@ -27,7 +34,8 @@ export function parseDotenv(text: string): Record<string, string> {
 }
 
 export function stackEnv(): { web?: string; gateway?: string } {
-  const file = existsSync(STACK_ENV) ? parseDotenv(readFileSync(STACK_ENV, "utf8")) : {};
+  const path = stackEnvFile();
+  const file = existsSync(path) ? parseDotenv(readFileSync(path, "utf8")) : {};
   return {
     web: process.env.FOTOAI_WEB_URL || file.FOTOAI_WEB_URL,
     gateway: process.env.FOTOAI_GATEWAY_URL || file.FOTOAI_GATEWAY_URL,
@@ -70,7 +78,7 @@ export async function ensureWeb(): Promise<RunningWeb> {
   const { web, gateway } = stackEnv();
   if (!gateway) {
     throw new Error(
-      "FOTOAI_GATEWAY_URL is not set and .fotoai/stack.env does not exist: start the stack (`make up`) before `npm run test:e2e`.",
+      `FOTOAI_GATEWAY_URL is not set and ${stackEnvFile()} does not exist: start the stack (\`make up\`) before \`npm run test:e2e\`.`,
     );
   }
   if (web) {

@@ -124,6 +124,7 @@ function simulate(p, instant = false) {
     }
     p.stages.ingest = "done";
     p.thumb_url = `${self}/files/${p.id}/thumb_small`;
+    p.thumb_large_url = `${self}/files/${p.id}/thumb_large`;
     advance(p, "ingest", "ingested");
     later(STAGE_MS, () => {
       p.stages.enhance = "done";
@@ -136,6 +137,46 @@ function simulate(p, instant = false) {
         advance(p, "tagging", "tagged");
       });
     });
+  });
+}
+
+const PLACES = [
+  { city: "Lisbon", state: "Lisbon", country: "Portugal", country_code: "PT", at: { lat: 38.72, lon: -9.14 } },
+  { city: "Porto", state: "Porto", country: "Portugal", country_code: "PT", at: { lat: 41.15, lon: -8.61 } },
+];
+/** @type {Map<string, {name?: string | null, hidden?: boolean}>} */
+const personEdits = new Map();
+const ownReady = (user) =>
+  [...photos.values()].filter((p) => p.owner === user && p.status === "ready").sort((a, b) => b.created_at.localeCompare(a.created_at));
+const placeIndex = (p) => parseInt(p.sha256.slice(0, 2), 16) % PLACES.length;
+
+function peopleOf(user) {
+  const shown = ownReady(user).filter((p) => p.tags.some((t) => t.label === "person" || t.label === "portrait"));
+  if (!shown.length) return [];
+  const edit = personEdits.get(`${user}/person-1`) ?? {};
+  return [{ id: "person-1", name: edit.name ?? null, hidden: edit.hidden ?? false, photos: shown }];
+}
+
+function personOut(x) {
+  const cover = x.photos[0];
+  return {
+    id: x.id, name: x.name, hidden: x.hidden, merged_into: null, face_count: x.photos.length, photo_count: x.photos.length,
+    cover: { photo_id: cover.id, box: [0.35, 0.2, 0.3, 0.4] }, thumb_url: `${self}/files/${cover.id}/thumb_large`,
+  };
+}
+
+function placesOf(user) {
+  const groups = new Map();
+  for (const p of ownReady(user)) {
+    const i = placeIndex(p);
+    groups.set(i, [...(groups.get(i) ?? []), p]);
+  }
+  return [...groups.entries()].map(([i, list]) => {
+    const { at, ...place } = PLACES[i];
+    return {
+      ...place, count: list.length, cover_photo_id: list[0].id, ...at,
+      thumb_url: `${self}/files/${list[0].id}/thumb_small`, thumb_large_url: `${self}/files/${list[0].id}/thumb_large`,
+    };
   });
 }
 
@@ -209,6 +250,31 @@ const server = createServer(async (req, res) => {
       const words = (url.searchParams.get("q") ?? "").toLowerCase().split(/\s+/).filter(Boolean);
       const items = [...photos.values()].filter((p) => p.owner === user && words.some((w) => p.tags.some((t) => t.label.includes(w)) || (p.file_name ?? "").toLowerCase().includes(w)));
       return send(res, 200, { items: items.map(summary), mode: "text" });
+    }
+    // People and places, derived from what the simulation made: the photos tagged as showing a
+    // person are one person (a face box in the middle); every ready photo lies in one of two places.
+    if (parts[0] === "v1" && parts[1] === "people") {
+      const people = peopleOf(user);
+      if (!parts[2] && req.method === "GET") {
+        const hidden = url.searchParams.get("hidden") === "true";
+        return send(res, 200, { items: people.filter((x) => hidden || !x.hidden).map(personOut) });
+      }
+      const person = people.find((x) => x.id === parts[2]);
+      if (!person) return problem(res, 404, "Not Found", "No person with this id.");
+      if (!parts[3] && req.method === "GET") return send(res, 200, personOut(person));
+      if (!parts[3] && req.method === "PATCH") {
+        const body = JSON.parse((await readBody(req, 10_000))?.toString() || "{}");
+        const edit = (personEdits.get(`${user}/${person.id}`) ?? {});
+        if (typeof body.name === "string") edit.name = body.name.trim() || null;
+        if (typeof body.hidden === "boolean") edit.hidden = body.hidden;
+        personEdits.set(`${user}/${person.id}`, edit);
+        return send(res, 202, { id: person.id, name: edit.name ?? person.name, hidden: edit.hidden ?? person.hidden, status: "updating" });
+      }
+      if (parts[3] === "photos" && req.method === "GET") return send(res, 200, { items: person.photos.map(summary), next_cursor: null });
+    }
+    if (url.pathname === "/v1/places" && req.method === "GET") return send(res, 200, { items: placesOf(user) });
+    if (url.pathname === "/v1/map" && req.method === "GET") {
+      return send(res, 200, { markers: ownReady(user).map((p) => ({ id: p.id, ...PLACES[placeIndex(p)].at })) });
     }
     if (parts[0] === "v1" && parts[1] === "photos" && parts[2]) {
       const p = photos.get(parts[2]);

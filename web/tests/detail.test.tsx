@@ -125,7 +125,7 @@ describe("photo detail", () => {
     fakeGateway({ "GET /api/v1/photos/p1": () => json(detail({ renditions, enhancement: { operations: [], quality_before: {}, quality_after: {}, device: "cpu", duration_ms: 9 } })) });
     renderDetail();
     const image = await screen.findByTestId("viewer-image");
-    expect(image).toHaveAttribute("srcset", "https://s3.test/large.jpg 1024w, https://s3.test/display.jpg 4000w");
+    expect(image).toHaveAttribute("srcset", "https://s3.test/small.jpg 256w, https://s3.test/large.jpg 1024w, https://s3.test/display.jpg 4000w");
     expect(image.getAttribute("sizes")).toContain("100vw");
     // Nothing changed: no version switch, no comparison, no enhanced download.
     expect(screen.getByText("FotoAI found nothing to improve in this photo.")).toBeInTheDocument();

@@ -4,7 +4,7 @@ import { authConfigFromEnv } from "@/lib/auth-config";
 import { filesFromDrop, photosFromFolder } from "@/lib/dropped-files";
 import { EMPTY_FILTERS, filtersFromParams, filtersToParams, listPath, matchesFilters, searchPath } from "@/lib/gallery-query";
 import { safeNext } from "@/lib/oidc";
-import { altText, annotateDuplicates, pollIntervalFor, srcSet, type PhotoDetail, type PhotoSummary } from "@/lib/photos";
+import { altText, annotateDuplicates, fittedWidth, pictureOf, pollIntervalFor, srcSet, type PhotoDetail, type PhotoSummary } from "@/lib/photos";
 import { adviceFor, describeProblem, parseProblem } from "@/lib/problem";
 import { clientAddressOf, downstreamResponseHeaders, isProxiedPath, rewriteLocation, upstreamRequestHeaders } from "@/lib/proxy-headers";
 import { backoffMs, parseRetryAfter, retryDelayMs } from "@/lib/retry-after";
@@ -93,6 +93,20 @@ describe("photos", () => {
       srcSet: "https://s3.test/enhanced_thumb.jpg 1024w, https://s3.test/enhanced.jpg 1920w",
     });
     expect(srcSet(detail, "original")?.srcSet).toBe("https://s3.test/thumb_large.jpg 1024w, https://s3.test/display.jpg 4000w");
+    // With the ~256-px thumbnails of both versions, they are candidates too.
+    const all = { ...detail, renditions: [...detail.renditions, r("thumb_small", 256), r("enhanced_thumb_small", 256)] } as PhotoDetail;
+    expect(srcSet(all, "enhanced")?.srcSet).toBe(
+      "https://s3.test/enhanced_thumb_small.jpg 256w, https://s3.test/enhanced_thumb.jpg 1024w, https://s3.test/enhanced.jpg 1920w",
+    );
+  });
+  it("sizes thumbnail candidates from the photo's shape, never above its own size", () => {
+    expect(fittedWidth(4000, 3000, 256)).toBe(256);
+    expect(fittedWidth(3000, 4000, 256)).toBe(192);
+    expect(fittedWidth(200, 100, 1024)).toBe(200);
+    expect(fittedWidth(null, null, 1024)).toBe(1024);
+    expect(pictureOf("s.jpg", "l.jpg", 3000, 4000)).toEqual({ src: "s.jpg", srcSet: "s.jpg 192w, l.jpg 768w" });
+    expect(pictureOf("s.jpg", null, 3000, 4000)).toEqual({ src: "s.jpg" });
+    expect(pictureOf(null, null, 1, 1)).toBeNull();
   });
 });
 

@@ -19,17 +19,33 @@ describe("PhotoCard", () => {
     expect(screen.queryByTestId("favorite-mark")).toBeNull();
   });
 
-  it("shows FotoAI's enhanced thumbnail where enhancement changed the picture, and says so", () => {
+  it("shows FotoAI's enhanced thumbnail where enhancement changed the picture, at the original tile's size, and says so", () => {
     tile({
       file_name: "espresso.jpg",
-      thumb_url: "https://s3.test/u/p1/enhanced_thumb.jpg?sig=1",
+      width: 4000,
+      height: 3000,
+      thumb_url: "https://s3.test/u/p1/enhanced_thumb_small.jpg?sig=1",
+      thumb_large_url: "https://s3.test/u/p1/enhanced_thumb.jpg?sig=1",
       original_thumb_url: "https://s3.test/u/p1/thumb_small.jpg?sig=1",
       enhanced_thumb_url: "https://s3.test/u/p1/enhanced_thumb.jpg?sig=1",
     });
     const img = screen.getByRole("img", { name: "espresso.jpg, enhanced by FotoAI" });
-    expect(img).toHaveAttribute("src", "https://s3.test/u/p1/enhanced_thumb.jpg?sig=1");
+    // The ~256-px thumbnail, as for an original; the 1024-px one only where the tile needs it.
+    expect(img).toHaveAttribute("src", "https://s3.test/u/p1/enhanced_thumb_small.jpg?sig=1");
+    expect(img).toHaveAttribute(
+      "srcset",
+      "https://s3.test/u/p1/enhanced_thumb_small.jpg?sig=1 256w, https://s3.test/u/p1/enhanced_thumb.jpg?sig=1 1024w",
+    );
+    expect(img).toHaveAttribute("sizes", "200px");
     expect(img).toHaveAttribute("title", "Enhanced by FotoAI");
     expect(img).toHaveAttribute("data-version", "enhanced");
+  });
+
+  it("puts the name and the date on lines of their own, so a narrow tile keeps the name", () => {
+    tile({ file_name: "a-rather-long-file-name.jpg", taken_at: null, created_at: "2026-12-02T10:00:00Z" });
+    expect(screen.getByTestId("card-name")).toHaveTextContent("a-rather-long-file-name.jpg");
+    expect(screen.getByTestId("card-date")).toHaveTextContent("Uploaded 2 Dec 2026");
+    expect(screen.getByTestId("card-name").parentElement).toHaveClass("flex-col");
   });
 
   it("shows the original's thumbnail, without the hint, where enhancement changed nothing", () => {
@@ -47,6 +63,8 @@ describe("PhotoCard", () => {
 
   it("falls back to thumb_url from a gateway that predates the enhanced thumbnail", () => {
     tile({ file_name: "old.jpg", thumb_url: "https://s3.test/thumb.jpg" });
-    expect(screen.getByRole("img", { name: "old.jpg" })).toHaveAttribute("src", "https://s3.test/thumb.jpg");
+    const img = screen.getByRole("img", { name: "old.jpg" });
+    expect(img).toHaveAttribute("src", "https://s3.test/thumb.jpg");
+    expect(img).not.toHaveAttribute("srcset");
   });
 });

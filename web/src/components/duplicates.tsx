@@ -12,7 +12,7 @@ import { useState } from "react";
 import useSWR from "swr";
 import { deletePhoto, getJson } from "@/lib/api";
 import { isDeleted, markDeleted } from "@/lib/deleted-photos";
-import { altText, formatBytes, type PhotoPage, type PhotoSummary } from "@/lib/photos";
+import { altText, formatBytes, thumbPicture, type PhotoPage, type PhotoSummary } from "@/lib/photos";
 import { ProblemMessage } from "./problem-message";
 
 /** The gateway listing of the copies marked as duplicates of `id`. */
@@ -99,7 +99,14 @@ export function DuplicatesPanel({ photo, onRemoved }: { photo: PhotoSummary; onR
             >
               {p.thumb_url ? (
                 // eslint-disable-next-line @next/next/no-img-element
-                <img src={p.thumb_url} alt={altText(p)} loading="lazy" className="aspect-[4/3] w-full object-cover" />
+                <img
+                  src={p.thumb_url}
+                  srcSet={thumbPicture(p)?.srcSet}
+                  sizes="(min-width: 640px) 15vw, 45vw"
+                  alt={altText(p)}
+                  loading="lazy"
+                  className="aspect-[4/3] w-full object-cover"
+                />
               ) : (
                 <span className="flex aspect-[4/3] items-center justify-center bg-zinc-100 dark:bg-zinc-800">{p.file_name ?? "Photo"}</span>
               )}

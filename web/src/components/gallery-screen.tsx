@@ -32,6 +32,8 @@ import { readSession } from "@/lib/session";
 export const MAX_QUERY = 200;
 /** How long the gallery keeps polling after an accepted upload, waiting for the catalog to list it. */
 const ACCEPTED_POLL_MS = 30_000;
+/** How long coming back from a photo keeps its card in place while the page above it settles. */
+const HOLD_PLACE_MS = 3000;
 
 declare global {
   interface Window {
@@ -182,11 +184,35 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
       // until the card has stayed put for a few frames.
       steady = dy ? 0 : steady + 1;
       if (place && steady < 5 && frames++ < 60) requestAnimationFrame(settle);
+      else if (place) holdPlace(card);
+    };
+    // What sits above the grid can still change height after that (the uploads list: a row's
+    // outcome arrives with the list's next answer, "Clear finished" appears): for a while, every
+    // change of the page's height puts the card back, until the person scrolls or types.
+    let release: (() => void) | null = null;
+    const holdPlace = (card: HTMLElement) => {
+      if (release || typeof ResizeObserver === "undefined") return;
+      const keep = () => {
+        const dy = card.isConnected ? scrollCorrection(place, id, card.getBoundingClientRect().top) : 0;
+        if (dy) window.scrollBy({ top: dy, behavior: "instant" });
+      };
+      const ro = new ResizeObserver(keep);
+      ro.observe(document.body);
+      const stop = () => release?.();
+      const timer = window.setTimeout(stop, HOLD_PLACE_MS);
+      const events = ["wheel", "touchstart", "keydown", "pointerdown"] as const;
+      events.forEach((t) => window.addEventListener(t, stop, { passive: true, once: true }));
+      release = () => {
+        ro.disconnect();
+        window.clearTimeout(timer);
+        events.forEach((t) => window.removeEventListener(t, stop));
+      };
     };
     requestAnimationFrame(settle);
   }, [ids]);
 
   const byId = useMemo(() => new Map<string, PhotoSummary>(photos.map((p) => [p.photo.id, p.photo])), [photos]);
+  const scrubberKey = useMemo(() => `${photos.length}:${photos.filter((p) => p.photo.status === "processing").length}`, [photos]);
   const statusOf = useCallback(
     (id: string) => {
       const p = byId.get(id);
@@ -264,8 +290,8 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
               to see {hiddenByFilters === 1 ? "it" : "them"}.
             </p>
           ) : searching ? (
-            <p>
-              Nothing matches “{filters.q}”. Try another word, or{" "}
+            <p className="[overflow-wrap:anywhere]">
+              Nothing matches “{shortQuery}”. Try another word, or{" "}
               <button type="button" className="underline" onClick={() => apply({ ...filters, q: "" })}>
                 clear the search
               </button>
@@ -288,7 +314,7 @@ export function GalleryScreen({ initialPage = null }: { initialPage?: PhotoPage 
         </div>
       ) : (
         <section aria-label="Photos" id="photos" tabIndex={-1} className="outline-none">
-          {searching ? null : <TimelineScrubber jumpRef={jumpRef} onBeyond={(month) => apply({ ...filters, from: "", to: lastDayOf(month) })} />}
+          {searching ? null : <TimelineScrubber jumpRef={jumpRef} refreshKey={scrubberKey} onBeyond={(month) => apply({ ...filters, from: "", to: lastDayOf(month) })} />}
           <PhotoGrid photos={photos} hasMore={hasMore} loadingMore={loadingMore} onLoadMore={onLoadMore} selection={selection} dated={!searching} jumpRef={jumpRef} />
           <BulkActions
             ids={selectedIds}

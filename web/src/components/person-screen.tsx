@@ -11,7 +11,7 @@ import useSWRInfinite from "swr/infinite";
 import { getJson } from "@/lib/api";
 import { ApiError } from "@/lib/problem";
 import { personLabel, type Person } from "@/lib/people";
-import { altText, type PhotoPage } from "@/lib/photos";
+import { altText, GRID_SIZES, thumbPicture, type PhotoPage } from "@/lib/photos";
 import { AppShell } from "./app-shell";
 import { Avatar, HideToggle, RenamePerson, usePendingEdits } from "./person-editor";
 import { NotFound } from "./not-found";
@@ -95,7 +95,14 @@ export function PersonScreen({ id }: { id: string }) {
                 <Link href={`/photos/${encodeURIComponent(p.id)}`} className="block overflow-hidden rounded-lg bg-zinc-200 dark:bg-zinc-800" data-testid="person-photo">
                   {p.thumb_url ? (
                     // eslint-disable-next-line @next/next/no-img-element
-                    <img src={p.thumb_url} alt={altText(p)} className="aspect-square w-full object-cover" loading="lazy" />
+                    <img
+                      src={p.thumb_url}
+                      srcSet={thumbPicture(p)?.srcSet}
+                      sizes={GRID_SIZES}
+                      alt={altText(p)}
+                      className="aspect-square w-full object-cover"
+                      loading="lazy"
+                    />
                   ) : (
                     <span className="flex aspect-square items-center justify-center p-2 text-sm">{altText(p)}</span>
                   )}

@@ -21,6 +21,8 @@ import { EAGER_THUMBS } from "@/lib/gallery-query";
 
 /** Tiles up to this index are likely above the fold: fetch them at once, not lazily. */
 const EAGER_TILES = EAGER_THUMBS;
+/** Height of a tile's caption (name, then date), which the grid counts in its row height. */
+export const CARD_CAPTION = 48;
 
 export interface Selection {
   selected: boolean;
@@ -59,7 +61,9 @@ export function PhotoCard({ entry, index, size, selection }: { entry: AnnotatedP
           // Presigned storage URLs: Next's image optimiser would have to fetch them server-side.
           // eslint-disable-next-line @next/next/no-img-element
           <img
-            src={thumb.url}
+            src={thumb.src}
+            srcSet={thumb.srcSet}
+            sizes={thumb.srcSet ? `${size}px` : undefined}
             alt={thumb.enhanced ? `${altText(photo)}, enhanced by FotoAI` : altText(photo)}
             title={thumb.enhanced ? "Enhanced by FotoAI" : undefined}
             data-version={thumb.enhanced ? "enhanced" : "original"}
@@ -110,11 +114,13 @@ export function PhotoCard({ entry, index, size, selection }: { entry: AnnotatedP
           ) : null}
         </div>
       </div>
-      <div className="flex items-baseline gap-2 px-2 py-1.5 text-sm">
-        <span className="min-w-0 flex-1 truncate" title={name}>
+      {/* Name and date on lines of their own: side by side, a narrow tile (~160 px at 1280 px
+          wide) left the name a few letters next to "Uploaded 2 Dec 2026". */}
+      <div className="flex flex-col justify-center px-2 text-sm leading-5" style={{ height: CARD_CAPTION }} data-testid="card-caption">
+        <span className="truncate" title={name} data-testid="card-name">
           {name}
         </span>
-        <span className="shrink-0 text-xs text-zinc-600 dark:text-zinc-400">{cardDate(photo)}</span>
+        <span className="truncate text-xs leading-4 text-zinc-600 dark:text-zinc-400" data-testid="card-date">{cardDate(photo)}</span>
       </div>
     </Link>
     {selection ? (

@@ -10,7 +10,7 @@ import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MutableRefObject } from "react";
 import { dateSections, type DateSection } from "@/lib/library";
 import type { AnnotatedPhoto } from "@/lib/photos";
-import { PhotoCard } from "./photo-card";
+import { CARD_CAPTION, PhotoCard } from "./photo-card";
 
 export interface GridSelection {
   ids: ReadonlySet<string>;
@@ -22,7 +22,7 @@ export type JumpToMonth = (month: string) => boolean;
 
 const GAP = 12;
 const MIN_TILE = 150;
-const CAPTION = 34;
+const CAPTION = CARD_CAPTION + 2; // + the card's borders
 const HEADING = 52;
 /** Room for the sticky header and scrubber above a heading the grid scrolls to. */
 const SCROLL_PADDING = 100;

@@ -10,6 +10,7 @@ import dynamic from "next/dynamic";
 import useSWR from "swr";
 import { getJson } from "@/lib/api";
 import { placeLabel, placeSearch, type MapMarker, type Place } from "@/lib/people";
+import { pictureOf } from "@/lib/photos";
 import { AppShell } from "./app-shell";
 import { ProblemMessage } from "./problem-message";
 import { useTitle } from "./use-title";
@@ -56,7 +57,15 @@ export function PlacesScreen({ tiles = null }: { tiles?: string | null }) {
                 >
                   {p.thumb_url ? (
                     // eslint-disable-next-line @next/next/no-img-element
-                    <img src={p.thumb_url} alt="" className="h-16 w-16 shrink-0 rounded-lg object-cover" loading="lazy" />
+                    <img
+                      src={p.thumb_url}
+                      srcSet={pictureOf(p.thumb_url, p.thumb_large_url, null, null)?.srcSet}
+                      sizes="64px"
+                      alt=""
+                      className="h-16 w-16 shrink-0 rounded-lg object-cover"
+                      loading="lazy"
+                      data-testid="place-cover"
+                    />
                   ) : (
                     <span aria-hidden="true" className="h-16 w-16 shrink-0 rounded-lg bg-zinc-200 dark:bg-zinc-800" />
                   )}

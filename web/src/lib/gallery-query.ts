@@ -88,11 +88,12 @@ export const FIRST_PAGE_PATH = listPath(EMPTY_FILTERS, null);
  * An inline script for the gallery's HTML: starts the first page's request while the JavaScript
  * bundles are still downloading (it cannot be a <link rel=preload>: it needs the session),
  * and the first thumbnails' downloads as soon as it answers, so they are cached by the time
- * React renders the grid.
+ * React renders the grid: the ~256-px one, or on a dense screen (where a ≥150-px tile needs more
+ * device pixels) the 1024-px one its `srcset` will pick.
  */
 export function earlyFetchScript(): string {
   const path = JSON.stringify(FIRST_PAGE_PATH);
-  return `(function(){try{if(location.search)return;var s=JSON.parse(localStorage.getItem("fotoai.session")||"null");if(!s||s.expiresAt<=Date.now())return;var r=fetch("/api"+${path},{headers:{"x-fotoai-request":"1",accept:"application/json, application/problem+json"}});window.__fotoaiFirstPage={path:${path},response:r};r.then(function(x){return x.ok?x.clone().json():null}).then(function(d){(d&&d.items||[]).slice(0,${EAGER_THUMBS}).forEach(function(p){if(p.thumb_url){var i=new Image();i.decoding="async";i.src=p.thumb_url}})}).catch(function(){})}catch(e){}})();`;
+  return `(function(){try{if(location.search)return;var s=JSON.parse(localStorage.getItem("fotoai.session")||"null");if(!s||s.expiresAt<=Date.now())return;var r=fetch("/api"+${path},{headers:{"x-fotoai-request":"1",accept:"application/json, application/problem+json"}});window.__fotoaiFirstPage={path:${path},response:r};r.then(function(x){return x.ok?x.clone().json():null}).then(function(d){(d&&d.items||[]).slice(0,${EAGER_THUMBS}).forEach(function(p){var u=(window.devicePixelRatio>=1.5&&p.thumb_large_url)||p.thumb_url;if(u){var i=new Image();i.decoding="async";i.src=u}})}).catch(function(){})}catch(e){}})();`;
 }
 
 export function searchPath(q: string, limit = 100): string {

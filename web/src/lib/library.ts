@@ -19,7 +19,9 @@ export interface Album {
   created_at: string | null;
   cover_photo_id: string | null;
   photo_count: number;
+  /** The cover as the gallery shows it (FotoAI's version where enhancement changed it), ~256 px and 1024 px. */
   cover_url: string | null;
+  cover_large_url?: string | null;
 }
 
 export interface ShareLink {
@@ -51,6 +53,7 @@ export interface SharedPhoto {
   height: number | null;
   file_name: string | null;
   thumb_url: string | null;
+  thumb_large_url?: string | null;
 }
 
 export interface SharedAlbum {

@@ -16,7 +16,7 @@ export interface Person {
   photo_count: number;
   /** The face shown as the person's picture: its photo and box (fractions of the image). */
   cover: { photo_id: string; box: [number, number, number, number] } | null;
-  /** The cover photo's 1024-px thumbnail. */
+  /** The cover photo's 1024-px thumbnail (FotoAI's version where enhancement changed it): the face is cropped from it. */
   thumb_url: string | null;
 }
 
@@ -29,7 +29,9 @@ export interface Place {
   cover_photo_id: string;
   lat: number | null;
   lon: number | null;
+  /** The cover as the gallery shows it (FotoAI's version where enhancement changed it), ~256 px and 1024 px. */
   thumb_url: string | null;
+  thumb_large_url?: string | null;
 }
 
 export interface MapMarker {

@@ -29,8 +29,10 @@ export interface PhotoSummary {
   stages: { ingest: StageState; enhance: StageState; tagging: StageState };
   duplicate_of: string | null;
   tags: Tag[];
-  /** The thumbnail to show: FotoAI's version where enhancement changed the picture, else the original's. */
+  /** The thumbnail to show (~256 px): FotoAI's version where enhancement changed the picture, else the original's. */
   thumb_url: string | null;
+  /** The same version at 1024 px, for `srcset` (absent from answers that predate it). */
+  thumb_large_url?: string | null;
   /** Both versions (absent from answers that predate them, and from shared albums'). */
   original_thumb_url?: string | null;
   /** Non-null only where enhancement changed the picture: `enhanced_thumb`, at thumb_large's size. */
@@ -110,10 +112,54 @@ export function failedStages(photo: Pick<PhotoSummary, "stages">): string[] {
     .map(([stage]) => STAGE_WORDS[stage] ?? stage);
 }
 
-/** The gallery tile's picture: FotoAI's enhanced thumbnail where there is one, else the original's. */
-export function tileThumb(photo: Pick<PhotoSummary, "thumb_url" | "enhanced_thumb_url">): { url: string; enhanced: boolean } | null {
-  if (photo.enhanced_thumb_url) return { url: photo.enhanced_thumb_url, enhanced: true };
-  return photo.thumb_url ? { url: photo.thumb_url, enhanced: false } : null;
+/** Longest sides of the thumbnails (DESIGN §4; FotoAI's are made at the original's sizes). */
+export const THUMB_SMALL_SIDE = 256;
+export const THUMB_LARGE_SIDE = 1024;
+
+/** The width of a rendition whose longest side is at most `side` (never upscaled) of a `width`×`height` photo. */
+export function fittedWidth(width: number | null, height: number | null, side: number): number {
+  if (!width || !height) return side;
+  const longest = Math.max(width, height);
+  return longest <= side ? width : Math.max(1, Math.round((width * side) / longest));
+}
+
+/** `sizes` of a picture in the library's 2/3/5-column grids (albums, trash, a person's photos, a shared album). */
+export const GRID_SIZES = "(min-width: 1024px) 20vw, (min-width: 640px) 33vw, 50vw";
+
+/** An `<img>`'s `src` and `srcset` over thumbnail URLs of one version, smallest first. */
+export interface Picture {
+  src: string;
+  srcSet?: string;
+}
+
+/**
+ * A thumbnail-sized picture of a photo (a gallery tile, a cover): `thumb_url` (~256 px) and
+ * `thumb_large_url` (1024 px) of the same version, so the browser fetches the 1024-px one only
+ * where the box needs more than ~256 device pixels (a dense screen).
+ */
+export function thumbPicture(photo: { thumb_url: string | null; thumb_large_url?: string | null; width?: number | null; height?: number | null }): Picture | null {
+  return pictureOf(photo.thumb_url, photo.thumb_large_url, photo.width ?? null, photo.height ?? null);
+}
+
+export function pictureOf(small: string | null | undefined, large: string | null | undefined, width: number | null, height: number | null): Picture | null {
+  if (!small) return large ? { src: large } : null;
+  if (!large || large === small) return { src: small };
+  const w = (side: number) => fittedWidth(width, height, side);
+  return { src: small, srcSet: `${small} ${w(THUMB_SMALL_SIDE)}w, ${large} ${w(THUMB_LARGE_SIDE)}w` };
+}
+
+/**
+ * The gallery tile's picture: FotoAI's version where enhancement changed the picture (the summary
+ * then has `enhanced_thumb_url`), else the original's, at the original tile's cost: `thumb_url` is
+ * the ~256-px thumbnail of the version shown. A gateway that predates `thumb_large_url` gives
+ * `thumb_url` alone (then FotoAI's 1024-px thumbnail where the picture changed).
+ */
+export function tileThumb(
+  photo: Pick<PhotoSummary, "thumb_url" | "enhanced_thumb_url" | "thumb_large_url" | "width" | "height">,
+): (Picture & { url: string; enhanced: boolean }) | null {
+  const picture = thumbPicture(photo);
+  if (!picture) return null;
+  return { ...picture, url: picture.src, enhanced: Boolean(photo.enhanced_thumb_url) };
 }
 
 /** True when FotoAI's enhancement changed the picture (and the enhanced rendition exists). */
@@ -123,11 +169,11 @@ export function enhancementChanged(detail: PhotoDetail): boolean {
 
 /**
  * `srcset` candidates of one version of the picture, smallest first: the original's
- * thumb_large and display, or enhanced_thumb (thumb_large's size) and enhanced. The browser picks the smallest that
- * fills the box at the screen's density.
+ * thumb_small, thumb_large and display, or FotoAI's at the same sizes (enhanced_thumb_small,
+ * enhanced_thumb, enhanced). The browser picks the smallest that fills the box at the screen's density.
  */
 export function srcSet(detail: PhotoDetail, version: "original" | "enhanced"): { src: string; srcSet: string } | null {
-  const names = version === "enhanced" ? ["enhanced_thumb", "enhanced"] : ["thumb_large", "display"];
+  const names = version === "enhanced" ? ["enhanced_thumb_small", "enhanced_thumb", "enhanced"] : ["thumb_small", "thumb_large", "display"];
   const found = names
     .map((n) => rendition(detail, n))
     .filter((r): r is Rendition => r !== undefined && r.width > 0)

@@ -164,10 +164,33 @@ async def test_the_enhanced_picture_is_also_stored_at_the_size_of_thumb_large(st
     assert decodes == [1]
 
 
+async def test_the_enhanced_picture_is_also_stored_at_the_size_of_thumb_small(store):
+    event = await use_case(store)(ingested())
+    [small] = event.thumbnails
+    data = stored_rendition(store, small, "enhanced_thumb_small")
+    thumb = np.asarray(Image.open(io.BytesIO(data)), dtype=np.float64)
+    # thumb_small of the ingested event is 256x171: a tile of either version costs the same.
+    assert (small.width, small.height) == (thumb.shape[1], thumb.shape[0]) == (256, 171)
+    large = np.asarray(
+        Image.open(io.BytesIO(stored_rendition(store, event.thumbnail, "enhanced_thumb")))
+        .resize((256, 171), Image.Resampling.LANCZOS),
+        dtype=np.float64,
+    )
+    source = np.asarray(
+        Image.open(io.BytesIO(store.objects[("fotoai-renditions", PREVIEW_KEY)][0]))
+        .resize((256, 171), Image.Resampling.LANCZOS),
+        dtype=np.float64,
+    )
+    # The enhanced picture, not the dark source.
+    assert abs(thumb.mean() - large.mean()) < 1 and thumb.mean() > source.mean() + 20
+    assert np.abs(thumb - large).mean() < np.abs(thumb - source).mean() / 4
+    assert small.bytes < event.thumbnail.bytes
+
+
 async def test_without_a_thumb_large_there_is_no_enhanced_thumbnail(store):
     preview = ingested().renditions[0]
     event = await use_case(store)(ingested(renditions=[preview]))
-    assert event.thumbnail is None
+    assert event.thumbnail is None and event.thumbnails == []
     assert [k for (_, k) in store.objects if "enhanced" in k] == [event.rendition.key]
 
 
@@ -181,6 +204,7 @@ async def test_a_redelivery_changes_nothing(store):
     assert first.event_id == second.event_id
     assert first.rendition == second.rendition
     assert first.thumbnail == second.thumbnail is not None
+    assert first.thumbnails == second.thumbnails != []
     assert first.operations == second.operations
     assert first.quality_after == second.quality_after
 

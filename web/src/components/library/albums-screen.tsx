@@ -9,6 +9,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import useSWR from "swr";
 import { getJson } from "@/lib/api";
 import { libraryPaths, type Album } from "@/lib/library";
+import { GRID_SIZES, pictureOf } from "@/lib/photos";
 import { AppShell } from "../app-shell";
 import { ProblemMessage } from "../problem-message";
 import { useTitle } from "../use-title";
@@ -54,7 +55,16 @@ export function AlbumsScreen() {
                 <div className="aspect-square bg-zinc-100 dark:bg-zinc-800">
                   {a.cover_url ? (
                     // eslint-disable-next-line @next/next/no-img-element
-                    <img src={a.cover_url} alt="" loading="lazy" decoding="async" className="h-full w-full object-cover" />
+                    <img
+                      src={a.cover_url}
+                      srcSet={pictureOf(a.cover_url, a.cover_large_url, null, null)?.srcSet}
+                      sizes={GRID_SIZES}
+                      alt=""
+                      loading="lazy"
+                      decoding="async"
+                      className="h-full w-full object-cover"
+                      data-testid="album-cover"
+                    />
                   ) : null}
                 </div>
                 <div className="px-2 py-1.5 text-sm">

@@ -9,6 +9,7 @@ import { useState } from "react";
 import useSWRInfinite from "swr/infinite";
 import { getJson } from "@/lib/api";
 import { libraryPaths, type SharedAlbum, type SharedPhoto } from "@/lib/library";
+import { fittedWidth, GRID_SIZES, THUMB_LARGE_SIDE, thumbPicture } from "@/lib/photos";
 import { PublicFrame } from "../not-found";
 import { ProblemMessage } from "../problem-message";
 import { ThemeToggle } from "../theme-toggle";
@@ -17,6 +18,12 @@ import { Modal } from "./modal";
 import { focusHeading } from "./use-selection";
 
 const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
+/** The full-size view picks thumb_large where it fills the box (a phone), else display. */
+function sharedSrcSet(token: string, p: SharedPhoto): string {
+  const large = fittedWidth(p.width, p.height, THUMB_LARGE_SIDE);
+  return `${libraryPaths.sharedContent(token, p.id, "thumb_large")} ${large}w, ${libraryPaths.sharedContent(token, p.id, "display")} ${p.width ?? large}w`;
+}
 
 function caption(p: SharedPhoto): string {
   const name = p.file_name || "Photo";
@@ -58,7 +65,14 @@ export function SharedAlbumScreen({ token, initial }: { token: string; initial: 
           <Modal open={open !== null} onClose={() => setOpen(null)} title={open ? caption(open) : ""} testId="shared-viewer">
             {open ? (
               // eslint-disable-next-line @next/next/no-img-element
-              <img src={libraryPaths.sharedContent(token, open.id, "display")} alt={caption(open)} className="max-h-[75vh] w-full object-contain" data-testid="shared-image" />
+              <img
+                src={libraryPaths.sharedContent(token, open.id, "display")}
+                srcSet={sharedSrcSet(token, open)}
+                sizes="(min-width: 768px) 768px, 100vw"
+                alt={caption(open)}
+                className="max-h-[75vh] w-full object-contain"
+                data-testid="shared-image"
+              />
             ) : null}
           </Modal>
         </>
@@ -93,7 +107,15 @@ export function SharedAlbumScreen({ token, initial }: { token: string; initial: 
                   >
                     {p.thumb_url ? (
                       // eslint-disable-next-line @next/next/no-img-element
-                      <img src={p.thumb_url} alt={caption(p)} loading="lazy" decoding="async" className="h-full w-full object-cover" />
+                      <img
+                        src={p.thumb_url}
+                        srcSet={thumbPicture(p)?.srcSet}
+                        sizes={GRID_SIZES}
+                        alt={caption(p)}
+                        loading="lazy"
+                        decoding="async"
+                        className="h-full w-full object-cover"
+                      />
                     ) : (
                       <span className="text-sm">{caption(p)}</span>
                     )}

@@ -5,7 +5,7 @@
  * handed to `onBeyond` (the gallery then lists from that month's end).
  */
 
-import type { MutableRefObject } from "react";
+import { useEffect, useRef, type MutableRefObject } from "react";
 import useSWR from "swr";
 import { getJson } from "@/lib/api";
 import { libraryPaths, monthLabel, scrubberYears, shortMonth, type TimelineBucket } from "@/lib/library";
@@ -15,13 +15,26 @@ export function TimelineScrubber({
   jumpRef,
   onBeyond,
   archived = false,
+  refreshKey,
 }: {
   jumpRef: MutableRefObject<JumpToMonth | null>;
   onBeyond?: (month: string) => void;
   archived?: boolean;
+  /** Changes when the listed photos do (more of them, or fewer still processing): the months are asked again. */
+  refreshKey?: string;
 }) {
-  // Counts change slowly: refreshed when the tab regains focus, not polled.
-  const { data } = useSWR<{ buckets: TimelineBucket[] }>(libraryPaths.timeline(archived), getJson, { revalidateOnFocus: true });
+  // Counts change slowly: refreshed when the tab regains focus and when the list changes, not
+  // polled. A photo is counted under its upload month until ingest has read its capture date,
+  // so a scrubber fetched during an upload said "Dec 2026" above photos taken in May 2024.
+  const { data, mutate } = useSWR<{ buckets: TimelineBucket[] }>(libraryPaths.timeline(archived), getJson, { revalidateOnFocus: true });
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    void mutate();
+  }, [refreshKey, mutate]);
   const years = scrubberYears(data?.buckets ?? []);
   if (years.length === 0) return null;
   const jump = (month: string) => {

@@ -8,7 +8,7 @@ import { useMemo, useState } from "react";
 import useSWRInfinite from "swr/infinite";
 import { getJson } from "@/lib/api";
 import { emptyTrash, formatWhen, libraryPaths, purgePhoto, refreshSoon, restorePhoto, type TrashedPhoto } from "@/lib/library";
-import { altText } from "@/lib/photos";
+import { altText, GRID_SIZES, thumbPicture } from "@/lib/photos";
 import { AppShell } from "../app-shell";
 import { ConfirmDialog, DANGER_BUTTON } from "../confirm-dialog";
 import { ProblemMessage } from "../problem-message";
@@ -111,7 +111,15 @@ export function TrashScreen() {
                   <div className="aspect-square bg-zinc-100 dark:bg-zinc-800">
                     {p.thumb_url ? (
                       // eslint-disable-next-line @next/next/no-img-element
-                      <img src={p.thumb_url} alt={altText(p)} loading="lazy" decoding="async" className="h-full w-full object-cover opacity-80" />
+                      <img
+                        src={p.thumb_url}
+                        srcSet={thumbPicture(p)?.srcSet}
+                        sizes={GRID_SIZES}
+                        alt={altText(p)}
+                        loading="lazy"
+                        decoding="async"
+                        className="h-full w-full object-cover opacity-80"
+                      />
                     ) : null}
                   </div>
                   <div className="space-y-1 px-2 py-1.5 text-sm">

@@ -80,11 +80,13 @@ class OriginalObject(StoredObject):
     file_name: str | None = None
 
 
-#: Every rendition name, declared once: ingest writes the first three, enhance the last two
-#: (the enhanced picture, and its thumbnail at the size of `thumb_large`).
+#: Every rendition name, declared once: ingest writes the first three, enhance the last three
+#: (the enhanced picture, and its thumbnails at the sizes of `thumb_large` and `thumb_small`).
 DISPLAY, THUMB_LARGE, THUMB_SMALL, ENHANCED = "display", "thumb_large", "thumb_small", "enhanced"
-ENHANCED_THUMB = "enhanced_thumb"
-RENDITION_NAMES: tuple[str, ...] = (DISPLAY, THUMB_LARGE, THUMB_SMALL, ENHANCED, ENHANCED_THUMB)
+ENHANCED_THUMB, ENHANCED_THUMB_SMALL = "enhanced_thumb", "enhanced_thumb_small"
+RENDITION_NAMES: tuple[str, ...] = (
+    DISPLAY, THUMB_LARGE, THUMB_SMALL, ENHANCED, ENHANCED_THUMB, ENHANCED_THUMB_SMALL,
+)
 #: What a client may ask a photo's bytes of: the original or one of its renditions.
 ORIGINAL = "original"
 OBJECT_NAMES: tuple[str, ...] = (ORIGINAL, *RENDITION_NAMES)
@@ -93,7 +95,9 @@ PREVIEW = "preview"
 
 
 class Rendition(StoredObject):
-    name: str = Field(description="display | thumb_large | thumb_small | enhanced | enhanced_thumb")
+    name: str = Field(
+        description="display | thumb_large | thumb_small | enhanced | enhanced_thumb | enhanced_thumb_small"
+    )
     width: int = Field(ge=1)
     height: int = Field(ge=1)
     bytes: int = Field(ge=0)
@@ -182,6 +186,12 @@ class PhotoEnhancedV1(Event):
         default=None,
         description="enhanced_thumb: the enhanced picture at the size of the original's thumb_large "
         "(absent from events of producers that predate it)",
+    )
+    thumbnails: list[Rendition] = Field(
+        default_factory=list,
+        description="further thumbnails of the enhanced picture, smaller than `thumbnail`: "
+        "enhanced_thumb_small at the size of the original's thumb_small, so a gallery tile of an "
+        "enhanced photo costs what the original's costs (empty from producers that predate it)",
     )
     operations: list[Operation] = Field(default_factory=list)
     quality_before: dict[str, float] = Field(default_factory=dict)

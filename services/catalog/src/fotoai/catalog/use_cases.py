@@ -35,6 +35,7 @@ from fotoai.catalog.ports import (
 from fotoai.contracts import (
     ENHANCED,
     ENHANCED_THUMB,
+    ENHANCED_THUMB_SMALL,
     Buckets,
     Event,
     PhotoDeletedV1,
@@ -54,7 +55,7 @@ E = TypeVar("E", bound=Event)
 Projection = Callable[[PhotoUnit, Any, str], Awaitable[None]]
 
 #: The renditions `photo.enhanced.v1` sets: an ingest outcome, whenever it lands, keeps them.
-ENHANCE_RENDITIONS = (ENHANCED, ENHANCED_THUMB)
+ENHANCE_RENDITIONS = (ENHANCED, ENHANCED_THUMB, ENHANCED_THUMB_SMALL)
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,12 @@ async def _enhanced(unit: PhotoUnit, e: PhotoEnhancedV1, version: str) -> None:
             # A newer result without a thumbnail (an older producer) must not show an older
             # result's: in any order the thumbnail is the one of the winning event, or none.
             await unit.remove_renditions([ENHANCED_THUMB])
+        # The further thumbnails likewise: the winning event's, or none.
+        smaller = {t.name: t for t in e.thumbnails if t.name == ENHANCED_THUMB_SMALL}
+        for t in smaller.values():
+            await unit.upsert_rendition(t.model_dump())
+        if not smaller:
+            await unit.remove_renditions([ENHANCED_THUMB_SMALL])
     await unit.add_timeline("enhance", "enhanced", e.occurred_at)
 
 

@@ -1,7 +1,8 @@
 """`EnhancePhoto`: fetch the working copy ingest encoded (the `preview` rendition), enhance it off
 the event loop, store it as the display-size `enhanced` rendition and, shrunk from the same
-pixels, as `enhanced_thumb` at the size of the photo's `thumb_large` (what a gallery shows), and
-describe what was done as a `PhotoEnhancedV1`; servicekit's `Batcher` groups concurrent photos
+pixels, as `enhanced_thumb` and `enhanced_thumb_small` at the sizes of the photo's `thumb_large`
+and `thumb_small` (what a gallery shows: a tile of an enhanced photo costs the bytes of the
+original's), and describe what was done as a `PhotoEnhancedV1`; servicekit's `Batcher` groups concurrent photos
 into batches for the GPU.
 
 Why not the full-resolution `display`: it can be the user's own uploaded bytes (ingest reuses an
@@ -24,7 +25,9 @@ import numpy as np
 from fotoai.contracts import (
     ENHANCED,
     ENHANCED_THUMB,
+    ENHANCED_THUMB_SMALL,
     THUMB_LARGE,
+    THUMB_SMALL,
     Operation,
     PhotoEnhancedV1,
     PhotoIngestedV1,
@@ -42,6 +45,9 @@ RENDITION_NAME = ENHANCED
 # Renditions ingest encoded itself from decoded pixels, best first. Never `display`: it may be the
 # uploaded bytes, which only ingest's sandbox decodes.
 SOURCE_RENDITIONS = ("preview", "thumb_large")
+#: The enhanced thumbnails, largest first, each at the size of the original's thumbnail it pairs
+#: with; the first is the event's `thumbnail`, the others its `thumbnails`.
+THUMBNAILS = ((ENHANCED_THUMB, THUMB_LARGE), (ENHANCED_THUMB_SMALL, THUMB_SMALL))
 
 
 class MissingSourceRendition(Exception):
@@ -62,20 +68,28 @@ def rendition_key(owner_id: str, photo_id: str, name: str) -> str:
     return f"{owner_id}/{photo_id}/{name}.jpg"
 
 
-def thumbnail_like(renditions: list[Rendition]) -> tuple[int, int] | None:
-    """(width, height) of the photo's `thumb_large`, the size its enhanced thumbnail takes;
-    None when ingest listed none (then no enhanced thumbnail is made)."""
-    thumb = next((r for r in renditions if r.name == THUMB_LARGE), None)
+def thumbnail_like(renditions: list[Rendition], name: str = THUMB_LARGE) -> tuple[int, int] | None:
+    """(width, height) of the photo's thumbnail `name`, the size its enhanced counterpart takes;
+    None when ingest listed none (then that enhanced thumbnail is not made)."""
+    thumb = next((r for r in renditions if r.name == name), None)
     return (thumb.width, thumb.height) if thumb else None
+
+
+#: (enhanced thumbnail name, (width, height)) for each thumbnail to make, largest first.
+Likes = list[tuple[str, tuple[int, int]]]
+
+
+def thumbnail_likes(renditions: list[Rendition]) -> Likes:
+    return [(name, size) for name, of in THUMBNAILS if (size := thumbnail_like(renditions, of))]
 
 
 @dataclass(frozen=True)
 class Encoded:
-    """One enhanced photo, encoded: the picture, and its thumbnail with its size when made."""
+    """One enhanced photo, encoded: the picture, and its thumbnails (name, JPEG, size)."""
 
     result: Enhanced
     jpeg: bytes
-    thumb: tuple[bytes, tuple[int, int]] | None
+    thumbs: list[tuple[str, bytes, tuple[int, int]]]
 
 
 class EnhancePhoto:
@@ -123,17 +137,18 @@ class EnhancePhoto:
             data = await self._store.get_bytes(
                 source.bucket, source.key, max_bytes=self._options.max_input_bytes
             )
-            like = thumbnail_like(event.renditions)
+            like = thumbnail_likes(event.renditions)
             if self._batcher is None:
                 out = await asyncio.to_thread(self._enhance, data, like)
             else:
                 rgb = await asyncio.to_thread(decode_rgb, data, self._options.max_pixels)
                 out = await asyncio.to_thread(self._encode, await self._batcher.submit(rgb), like)
             h, w = out.result.image.shape[:2]
-            stores = [self._store_jpeg(event, RENDITION_NAME, out.jpeg, (w, h))]
-            if out.thumb:
-                stores.append(self._store_jpeg(event, ENHANCED_THUMB, *out.thumb))
-            rendition, *thumbnail = await asyncio.gather(*stores)
+            rendition, *thumbs = await asyncio.gather(
+                self._store_jpeg(event, RENDITION_NAME, out.jpeg, (w, h)),
+                *(self._store_jpeg(event, *t) for t in out.thumbs),
+            )
+            thumbnail = next((t for t in thumbs if t.name == ENHANCED_THUMB), None)
             duration_ms = (self._clock() - started) * 1000.0
         result = out.result
         operations = [Operation(name=n, params=p) for n, p in result.plan.operations()]
@@ -146,7 +161,8 @@ class EnhancePhoto:
             photo_id=event.photo_id,
             owner_id=event.owner_id,
             rendition=rendition,
-            thumbnail=thumbnail[0] if thumbnail else None,
+            thumbnail=thumbnail,
+            thumbnails=[t for t in thumbs if t is not thumbnail],
             operations=operations,
             quality_before=result.before.report(),
             quality_after=result.after.report(),
@@ -163,18 +179,18 @@ class EnhancePhoto:
         return Rendition(name=name, bucket=bucket, key=key, width=size[0], height=size[1],
                          bytes=len(data), mime="image/jpeg")
 
-    def _enhance(self, data: bytes, like: tuple[int, int] | None) -> Encoded:
+    def _enhance(self, data: bytes, likes: Likes) -> Encoded:
         rgb = decode_rgb(data, self._options.max_pixels)
-        return self._encode(self._enhancer.enhance(rgb), like)
+        return self._encode(self._enhancer.enhance(rgb), likes)
 
-    def _encode(self, result: Enhanced, like: tuple[int, int] | None) -> Encoded:
-        """The enhanced JPEG, and the thumbnail shrunk from the pixels in hand (no decode)."""
+    def _encode(self, result: Enhanced, likes: Likes) -> Encoded:
+        """The enhanced JPEG, and the thumbnails shrunk from the pixels in hand (no decode),
+        each from the previous one (largest first): area averaging 4x less work for the small."""
         jpeg = encode_jpeg(result.image, self._options.jpeg_quality)
-        if like is None:
-            return Encoded(result, jpeg, None)
-        h, w = result.image.shape[:2]
-        size = thumbnail_size((w, h), like)
-        small = shrink(result.image, size)
-        return Encoded(
-            result, jpeg, (encode_jpeg(small, self._options.thumb_quality, optimize=True), size)
-        )
+        pixels, thumbs = result.image, []
+        for name, like in likes:
+            h, w = pixels.shape[:2]
+            size = thumbnail_size((w, h), like)
+            pixels = shrink(pixels, size)
+            thumbs.append((name, encode_jpeg(pixels, self._options.thumb_quality, optimize=True), size))
+        return Encoded(result, jpeg, thumbs)

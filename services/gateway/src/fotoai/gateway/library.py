@@ -174,9 +174,12 @@ class Library:
         return {"id": album_id, "title": title, "created_at": event.occurred_at.isoformat(), "photo_count": 0}
 
     def _public_album(self, album: dict[str, Any]) -> dict[str, Any]:
-        out = {k: v for k, v in album.items() if k not in ("thumb", "links", "items")}
-        thumb = album.get("thumb")
-        out["cover_url"] = self.presign(thumb["bucket"], thumb["key"]) if thumb else None
+        out = {k: v for k, v in album.items() if k not in ("thumb", "thumb_large", "links", "items")}
+        # The cover as a gallery shows it (FotoAI's version where enhancement changed it), at
+        # ~256 px and 1024 px for `srcset`.
+        for name, field in (("thumb", "cover_url"), ("thumb_large", "cover_large_url")):
+            thumb = album.get(name)
+            out[field] = self.presign(thumb["bucket"], thumb["key"]) if thumb else None
         return out
 
     async def albums(self, owner_id: str) -> dict[str, Any]:
@@ -191,7 +194,7 @@ class Library:
             if recent is None or recent.get("owner") != owner_id:
                 raise
             return {"id": album_id, "title": recent.get("title"), "created_at": recent.get("created_at"),
-                    "photo_count": 0, "cover_url": None, "items": [], "next_cursor": None, "links": []}
+                    "photo_count": 0, "cover_url": None, "cover_large_url": None, "items": [], "next_cursor": None, "links": []}
         out = self._public_album(album)
         out["items"] = [public_summary(i, self.presign) for i in album.get("items") or []]
         out["next_cursor"] = album.get("next_cursor")

@@ -17,7 +17,9 @@ from fotoai.catalog.adapters.photo_sql import (
     NOT_IN_TRASH,
     SORT_KEYS,
     SUMMARY_COLUMNS,
+    shown_thumbs,
     summaries,
+    thumbs_sql,
     visibility,
 )
 from fotoai.catalog.domain.cursor import decode_cursor, encode_cursor
@@ -103,23 +105,26 @@ class PgLibraryQueries:
 
     # ------------------------------------------------------------ albums
 
+    # The cover: the chosen photo while it is in the album, else the last one added; shown as
+    # a gallery shows it (FotoAI's version where enhancement changed it).
+    _COVER = """coalesce(
+            (SELECT c.id FROM photos c JOIN album_photos cm ON cm.photo_id = c.id AND cm.album_id = a.id AND cm.member
+              WHERE c.id = a.cover_photo_id AND c.owner_id = a.owner_id),
+            (SELECT m.photo_id FROM album_photos m WHERE m.album_id = a.id AND m.member
+              ORDER BY m.added_at DESC, m.photo_id LIMIT 1))"""
     _ALBUM = """SELECT a.id, a.title, a.created_at, a.cover_photo_id,
         (SELECT count(*) FROM album_photos m JOIN photos p ON p.id = m.photo_id
           WHERE m.album_id = a.id AND m.member AND p.owner_id = a.owner_id AND p.deleted_at IS NULL
             AND {visible}) AS photo_count,
-        (SELECT jsonb_build_object('bucket', r.bucket, 'key', r.key) FROM renditions r
-          WHERE r.name IN ('thumb_small', 'thumb_large') AND r.photo_id = coalesce(
-            (SELECT c.id FROM photos c JOIN album_photos cm ON cm.photo_id = c.id AND cm.album_id = a.id AND cm.member
-              WHERE c.id = a.cover_photo_id AND c.owner_id = a.owner_id),
-            (SELECT m.photo_id FROM album_photos m WHERE m.album_id = a.id AND m.member
-              ORDER BY m.added_at DESC, m.photo_id LIMIT 1))
-          ORDER BY r.name DESC LIMIT 1) AS thumb
+        """ + thumbs_sql(_COVER) + """ AS thumbs
         FROM albums a"""
 
     @staticmethod
     def _album(r: asyncpg.Record) -> dict[str, Any]:
+        shown = shown_thumbs(r["thumbs"])
         return {"id": r["id"], "title": r["title"], "created_at": r["created_at"].isoformat() if r["created_at"] else None,
-                "cover_photo_id": r["cover_photo_id"], "photo_count": r["photo_count"], "thumb": r["thumb"]}
+                "cover_photo_id": r["cover_photo_id"], "photo_count": r["photo_count"],
+                "thumb": shown["thumb"], "thumb_large": shown["thumb_large"]}
 
     def _album_sql(self, where: str) -> str:
         return self._ALBUM.format(visible=NOT_IN_TRASH) + f" WHERE {where}"
@@ -181,7 +186,7 @@ class PgLibraryQueries:
             if a is None:
                 return None
             items, nxt, _ = await self._page(conn, self._album_photos_where(), [a["owner_id"], a["id"]], SORT_KEYS["taken"], limit, cursor)
-        public = ("id", "status", "taken_at", "created_at", "width", "height", "thumb", "file_name")
+        public = ("id", "status", "taken_at", "created_at", "width", "height", "thumb", "thumb_large", "file_name")
         return {
             "album": {"id": a["id"], "title": a["title"],
                       "expires_at": a["expires_at"].isoformat() if a["expires_at"] else None},

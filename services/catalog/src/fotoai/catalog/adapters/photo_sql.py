@@ -15,13 +15,53 @@ from typing import Any
 
 import asyncpg
 from fotoai.catalog.domain.status import failed_stages
-from fotoai.contracts import ENHANCED_THUMB
+from fotoai.contracts import ENHANCED_THUMB, ENHANCED_THUMB_SMALL, THUMB_LARGE, THUMB_SMALL
 
 SUMMARY_TAGS = 5
+#: The thumbnails a listing shows, of the original and of FotoAI's version.
+THUMB_NAMES = (THUMB_SMALL, THUMB_LARGE, ENHANCED_THUMB_SMALL, ENHANCED_THUMB)
+_ENHANCED_THUMBS = (ENHANCED_THUMB_SMALL, ENHANCED_THUMB)
+
+
+def changed_sql(photos: str) -> str:
+    """SQL: whether FotoAI's enhancement changed the picture of the row `photos` of photos (it
+    applied operations); otherwise its renditions are the original again, re-encoded."""
+    return f"jsonb_array_length({photos}.enhancement -> 'operations') > 0"
+
+
+def thumbs_sql(photo: str, changed: str | None = None) -> str:
+    """SQL: a jsonb object `{name: {bucket, key}}` of the thumbnails of the photo whose id is
+    the SQL expression `photo`; FotoAI's only where `changed` (SQL, default: looked up) holds.
+    One index range scan on the renditions' primary key."""
+    names = ", ".join(f"'{n}'" for n in THUMB_NAMES)
+    enhanced = ", ".join(f"'{n}'" for n in _ENHANCED_THUMBS)
+    if changed is None:
+        changed = f"EXISTS (SELECT 1 FROM photos e WHERE e.id = r.photo_id AND {changed_sql('e')})"
+    return f"""(SELECT jsonb_object_agg(r.name, jsonb_build_object('bucket', r.bucket, 'key', r.key))
+       FROM renditions r WHERE r.photo_id = {photo} AND r.name IN ({names})
+         AND (r.name NOT IN ({enhanced}) OR {changed}))"""
+
+
+def shown_thumbs(thumbs: dict[str, Any] | None) -> dict[str, Any]:
+    """What a listing shows of a photo, from `thumbs_sql`'s object: `thumb` (about 256 px) and
+    `thumb_large` (about 1024 px) of FotoAI's version where it changed the picture, else of the
+    original, never a mix (an enhancement that predates `enhanced_thumb_small` shows
+    `enhanced_thumb` in both); and each version's own, `original_thumb` (thumb_small) and
+    `enhanced_thumb` (1024 px, None unless the picture changed)."""
+    t = thumbs or {}
+    original = t.get(THUMB_SMALL) or t.get(THUMB_LARGE)
+    enhanced = t.get(ENHANCED_THUMB) or t.get(ENHANCED_THUMB_SMALL)
+    if enhanced:
+        small, large = t.get(ENHANCED_THUMB_SMALL) or enhanced, enhanced
+    else:
+        small, large = original, t.get(THUMB_LARGE) or original
+    return {"thumb": small, "thumb_large": large, "original_thumb": original,
+            "enhanced_thumb": t.get(ENHANCED_THUMB)}
+
+
 # A summary is one round-trip: the top tags and the thumbnails come from correlated subqueries
-# on the primary keys of tags and renditions, 3 index probes per row of the page. The enhanced
-# thumbnail counts only where the enhancement changed the picture (it applied operations):
-# otherwise it is the original again, re-encoded.
+# on the primary keys of tags and renditions, 2 index probes per row of the page (see
+# `thumbs_sql`).
 SUMMARY_COLUMNS = f"""p.id, p.status, p.file_name, p.content_type, p.size, p.sha256, p.created_at,
     p.taken_at, p.width, p.height, p.format, p.camera, p.stage_ingest, p.stage_enhance,
     p.stage_tagging, p.duplicate_of, p.rejection_reason, p.rejection_message,
@@ -29,12 +69,7 @@ SUMMARY_COLUMNS = f"""p.id, p.status, p.file_name, p.content_type, p.size, p.sha
                                ORDER BY t.score DESC, t.label), '[]'::jsonb)
        FROM (SELECT label, source, max(score) AS score FROM tags WHERE photo_id = p.id
              GROUP BY label, source ORDER BY max(score) DESC, label LIMIT {SUMMARY_TAGS}) t) AS top_tags,
-    (SELECT jsonb_build_object('bucket', r.bucket, 'key', r.key) FROM renditions r
-       WHERE r.photo_id = p.id AND r.name IN ('thumb_small', 'thumb_large')
-       ORDER BY r.name DESC LIMIT 1) AS thumb,
-    (SELECT jsonb_build_object('bucket', r.bucket, 'key', r.key) FROM renditions r
-       WHERE r.photo_id = p.id AND r.name = '{ENHANCED_THUMB}'
-         AND jsonb_array_length(p.enhancement -> 'operations') > 0) AS enhanced_thumb,
+    {thumbs_sql('p.id', changed_sql('p'))} AS thumbs,
     (SELECT jsonb_build_object('favorite', s.favorite, 'archived', s.archived)
        FROM photo_states s WHERE s.photo_id = p.id AND s.owner_id = p.owner_id) AS flags"""
 
@@ -77,8 +112,7 @@ def summary(r: asyncpg.Record) -> dict[str, Any]:
         "stages": stages, "failed_stages": failed_stages(stages),
         "duplicate_of": r["duplicate_of"], "tags": r["top_tags"],
         # What a gallery shows: FotoAI's version where it changed the picture, else the original.
-        "thumb": r["enhanced_thumb"] or r["thumb"],
-        "original_thumb": r["thumb"], "enhanced_thumb": r["enhanced_thumb"],
+        **shown_thumbs(r["thumbs"]),
         "favorite": bool((r["flags"] or {}).get("favorite")),
         "archived": bool((r["flags"] or {}).get("archived")),
         "rejection": (

@@ -9,20 +9,29 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-from fotoai.catalog.adapters.photo_sql import NOT_HIDDEN, SUMMARY_COLUMNS, summaries
+from fotoai.catalog.adapters.photo_sql import (
+    NOT_HIDDEN,
+    SUMMARY_COLUMNS,
+    changed_sql,
+    shown_thumbs,
+    summaries,
+    thumbs_sql,
+)
 from fotoai.catalog.domain.cursor import decode_cursor, encode_cursor
 
 _PERSON = """person_id, name, hidden, merged_into, face_count, cover,
     (SELECT count(*) FROM recognized_faces r JOIN photos p ON p.id = r.photo_id
       WHERE pe.person_id = ANY(r.person_ids) AND p.deleted_at IS NULL AND {not_hidden}) AS photo_count,
-    (SELECT jsonb_build_object('bucket', t.bucket, 'key', t.key) FROM renditions t
-      WHERE t.photo_id = pe.cover->>'photo_id' AND t.name = 'thumb_large') AS thumb"""
+    """ + thumbs_sql("(pe.cover->>'photo_id')") + " AS thumbs"
 
 
 def _person(r: asyncpg.Record) -> dict[str, Any]:
     return {
         "id": r["person_id"], "name": r["name"], "hidden": r["hidden"], "merged_into": r["merged_into"],
-        "face_count": r["face_count"], "photo_count": r["photo_count"], "cover": r["cover"], "thumb": r["thumb"],
+        "face_count": r["face_count"], "photo_count": r["photo_count"], "cover": r["cover"],
+        # The face is cropped out of the cover: its 1024 px thumbnail, FotoAI's version where
+        # enhancement changed the picture (as the gallery shows it).
+        "thumb": shown_thumbs(r["thumbs"])["thumb_large"],
     }
 
 
@@ -86,12 +95,15 @@ class PgRecognitionQueries:
                 owner_id,
             )
             thumbs = {
-                r["photo_id"]: {"bucket": r["bucket"], "key": r["key"]} for r in await conn.fetch(
-                    "SELECT photo_id, bucket, key FROM renditions WHERE photo_id = ANY($1::text[]) AND name = 'thumb_small'",
+                r["id"]: shown_thumbs(r["thumbs"]) for r in await conn.fetch(
+                    f"SELECT c.id, {thumbs_sql('c.id', changed_sql('c'))} AS thumbs FROM photos c "
+                    "WHERE c.id = ANY($1::text[])",
                     [r["cover_photo_id"] for r in rows],
                 )
             }
-        return [{**dict(r), "thumb": thumbs.get(r["cover_photo_id"])} for r in rows]
+        # The cover as a gallery shows it: FotoAI's version where enhancement changed it.
+        return [{**dict(r), **{k: thumbs.get(r["cover_photo_id"], {}).get(k) for k in ("thumb", "thumb_large")}}
+                for r in rows]
 
     async def map_markers(self, owner_id: str, limit: int) -> list[dict[str, Any]]:
         async with self.pool.acquire() as conn:

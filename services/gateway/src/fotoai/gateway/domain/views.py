@@ -11,10 +11,11 @@ from typing import Any
 
 Presign = Callable[[str, str], str]
 
-#: The thumbnails of a summary, each becoming `<name>_url`: the one to show (`thumb`: FotoAI's
-#: version where it changed the picture, else the original's), and both versions for clients
-#: that let people choose. A summary without the last two (a shared album's) gets none.
-THUMBS = ("thumb", "original_thumb", "enhanced_thumb")
+#: The thumbnails of a summary, each becoming `<name>_url`: the one to show (`thumb`, ~256 px:
+#: FotoAI's version where it changed the picture, else the original's) and its 1024 px
+#: counterpart (`thumb_large`, for `srcset`), and both versions for clients that let people
+#: choose. A summary without the others (a shared album's) gets none of them.
+THUMBS = ("thumb", "thumb_large", "original_thumb", "enhanced_thumb")
 
 
 def public_summary(item: Mapping[str, Any], presign: Presign) -> dict[str, Any]:

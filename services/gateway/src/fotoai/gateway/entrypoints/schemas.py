@@ -66,8 +66,13 @@ class PhotoSummary(Open):
     tags: list[TagOut] = Field(default_factory=list)
     thumb_url: str | None = Field(
         default=None,
-        description="short-lived presigned URL of the thumbnail to show: enhanced_thumb where FotoAI's "
-        "enhancement changed the picture (then equal to enhanced_thumb_url), else the original's thumb_small")
+        description="short-lived presigned URL of the thumbnail to show (~256 px): enhanced_thumb_small "
+        "where FotoAI's enhancement changed the picture (enhanced_thumb for photos enhanced before it "
+        "existed), else the original's thumb_small")
+    thumb_large_url: str | None = Field(
+        default=None,
+        description="short-lived presigned URL of the same version at 1024 px (enhanced_thumb or "
+        "thumb_large), for a `srcset` next to thumb_url")
     original_thumb_url: str | None = Field(
         default=None, description="short-lived presigned URL of the original's thumbnail (thumb_small)")
     enhanced_thumb_url: str | None = Field(
