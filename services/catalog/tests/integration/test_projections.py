@@ -246,3 +246,46 @@ def _no_filters(**kw):
 
 def test_scenarios_are_deterministic() -> None:
     assert photo_story("o", seed=7) == photo_story("o", seed=7)
+
+
+async def test_duplicates_found_within_one_batch_point_at_the_earliest(project, queries, owner) -> None:
+    """The batch recomputes every changed photo's duplicates in one statement, against the
+    batch's final rows: copies uploaded together, the earliest last, still find it."""
+    t0 = datetime(2026, 3, 2, tzinfo=UTC)
+    base = 0x0F0F_F0F0_1234_5678
+    first = photo_story(owner, seed=40, t0=t0, content=b"same", phash=base)
+    exact = photo_story(owner, seed=41, t0=t0 + timedelta(minutes=1), content=b"same", phash=base ^ 0xFFFF)
+    near = photo_story(owner, seed=42, t0=t0 + timedelta(minutes=2), content=b"other", phash=base ^ 0b111111)
+    far = photo_story(owner, seed=43, t0=t0 + timedelta(minutes=3), content=b"third", phash=base ^ 0b1111111)
+    await project.batch([e for story in (far, near, exact, first) for e in story])
+    dup = {s[0].photo_id: (await queries.detail(owner, s[0].photo_id))["duplicate_of"]
+           for s in (first, exact, near, far)}
+    assert dup == {first[0].photo_id: None, exact[0].photo_id: first[0].photo_id,
+                   near[0].photo_id: first[0].photo_id, far[0].photo_id: near[0].photo_id}
+
+
+async def test_child_rows_written_at_the_end_of_a_batch_are_the_last_events(project, queries, pool, owner) -> None:
+    """Renditions, tags and runs of a batch are written once when it ends: a retag and a
+    re-run of enhance inside the batch leave only the winners, and a deletion in the same
+    batch leaves none of its photo's."""
+    kept = photo_story(owner, seed=50, tag_versions=("1.0", "2.0"), enhance_thumbnails=(True, False),
+                       embedding_dim=4)
+    gone = photo_story(owner, seed=51, tag_versions=("1.0",))
+    deletion = PhotoDeletedV1(photo_id=gone[0].photo_id, owner_id=owner, deleted_by=owner,
+                              occurred_at=gone[-1].occurred_at + timedelta(seconds=1))
+    assert await project.batch([*kept, *gone, deletion]) == [True] * (len(kept) + len(gone) + 1)
+    d = await queries.detail(owner, kept[0].photo_id)
+    tagged = [e for e in kept if isinstance(e, PhotoTaggedV1)]
+    assert {t["label"] for t in d["tags"]} == {t.label for t in tagged[-1].tags}
+    snap = await snapshot(pool, owner)
+    runs = [r for r in snap["tagging_runs"] if r[0] == kept[0].photo_id]
+    assert len(runs) == 1 and runs[0][2] == "2.0"
+    names = {r[1] for r in snap["renditions"] if r[0] == kept[0].photo_id}
+    # The second enhance run has no thumbnail: the first run's is gone with it.
+    assert "enhanced" in names and "enhanced_thumb" not in names and "thumb_small" in names
+    assert [r[0] for r in snap["embeddings"]] == [kept[0].photo_id]
+    assert not [r for r in snap["renditions"] + snap["tags"] + snap["faces"] if r[0] == gone[0].photo_id]
+    assert not [r for r in snap["timeline"] if r[1] == gone[0].photo_id]
+    # The same batch again: every event is a repeat and nothing changes.
+    assert await project.batch([*kept, *gone, deletion]) == [False] * (len(kept) + len(gone) + 1)
+    assert await snapshot(pool, owner) == snap

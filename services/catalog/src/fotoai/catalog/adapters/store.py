@@ -4,23 +4,25 @@
 every event id in `processed_events` (a redelivery finds its id there and its `unit(...)`
 yields None: nothing changes), takes the locks and makes sure every photo's row exists, in
 three statements for the whole batch. `unit(...)` then hands the use case the photo's
-`PgPhotoUnit`, its row locked `FOR UPDATE`, shared by the photo's events of the batch. When
-the batch ends the changed columns plus the derived status and stage states are written once
-per photo, the timeline in one pipelined statement, duplicates are recomputed against the
-final rows, and the transaction commits.
+`PgPhotoUnit`, its row locked `FOR UPDATE`, shared by the photo's events of the batch. The
+projections change the unit in memory: its row, its renditions, its tagging runs (the only
+child rows a projection reads, fetched for the whole batch in one statement). When the batch
+ends the changed columns plus the derived status and stage states are written once per photo,
+each kind of child row in ONE statement for every photo of the batch (arrays in, `unnest`;
+deletes before inserts), duplicates are recomputed in one statement against the final rows,
+and the transaction commits.
 
-A batch commits once (one WAL flush for hundreds of events) and pays its bookkeeping once,
-which is what lets the catalog keep up with the topics; `PgCatalogStore.unit(...)` is the
-one-event batch.
+A batch commits once (one WAL flush for hundreds of events) and pays a round trip per kind of
+statement, not per event: about twenty for a batch of 500, which is what lets the catalog keep
+up with the topics; `PgCatalogStore.unit(...)` is the one-event batch.
 
 Locks: events that can change duplicates (uploaded, ingest outcomes, deleted) first take an
 advisory lock on their owner, all owners of a batch in sorted order, then the rows, in photo
 id order. Owners before rows, always, so two transactions never wait on each other in a cycle.
 
-Hand-written SQL over asyncpg rather than the ORM: the consumer's hot path is a few
-statements per event, and asyncpg's prepared statements and pipelined `executemany` keep it
-near the raw-loop speed (bench/catalog_projection.py). The schema is the SQLModel models in
-schema.py.
+Hand-written SQL over asyncpg rather than the ORM: the consumer's hot path is a fixed set of
+set-based statements per batch, faster than a bare asyncpg loop writing row by row
+(bench/catalog_projection.py prints both). The schema is the SQLModel models in schema.py.
 """
 
 from __future__ import annotations
@@ -47,13 +49,21 @@ _CLEARED_ON_DELETE = (
     "enhance_version", "tagging_outcome", "tagging_version",
 )
 
+# Every photo whose duplicate_of may have changed, for all the batch's keys at once: the photos
+# of the owner that are, point at, or share bytes or (nearly) a perceptual hash with a changed
+# photo. Each one's reference is recomputed from the final rows; it depends only on created_at,
+# sha256, phash, status and deleted_at, never on another duplicate_of, so one statement over the
+# union of the keys ends where one statement per key would.
 _RECOMPUTE_DUPLICATES = f"""
-WITH target AS (
-    SELECT z.id, z.owner_id, z.created_at, z.sha256, z.phash FROM photos z
-    WHERE z.owner_id = $1 AND z.deleted_at IS NULL
-      AND (z.id = $2 OR z.duplicate_of = $2 OR z.sha256 = $3
-           OR ($4::bigint IS NOT NULL AND z.phash IS NOT NULL
-               AND bit_count((z.phash # $4::bigint)::bit(64)) <= {NEAR_DUPLICATE_BITS}))
+WITH k AS (
+    SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+        AS k (owner_id, id, sha256, phash)
+), target AS (
+    SELECT DISTINCT z.id, z.owner_id, z.created_at, z.sha256, z.phash FROM photos z JOIN k ON z.owner_id = k.owner_id
+    WHERE z.deleted_at IS NULL
+      AND (z.id = k.id OR z.duplicate_of = k.id OR z.sha256 = k.sha256
+           OR (k.phash IS NOT NULL AND z.phash IS NOT NULL
+               AND bit_count((z.phash # k.phash)::bit(64)) <= {NEAR_DUPLICATE_BITS}))
 ), best AS (
     SELECT t.id, (
         SELECT y.id FROM photos y
@@ -70,24 +80,66 @@ WHERE p.id = b.id AND p.duplicate_of IS DISTINCT FROM b.dup
 """
 
 
-_UPSERT_RENDITION = """
+# The child rows of a batch, one statement per kind for the whole batch (arrays in, unnest).
+_UPSERT_RENDITIONS = """
 INSERT INTO renditions (photo_id, name, bucket, key, width, height, bytes, mime)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::bigint[], $8::text[])
 ON CONFLICT (photo_id, name) DO UPDATE SET bucket = EXCLUDED.bucket, key = EXCLUDED.key,
   width = EXCLUDED.width, height = EXCLUDED.height, bytes = EXCLUDED.bytes, mime = EXCLUDED.mime
 """
+_DELETE_RENDITIONS = """
+DELETE FROM renditions r USING unnest($1::text[], $2::text[]) AS d (photo_id, name)
+WHERE r.photo_id = d.photo_id AND r.name = d.name
+"""
+_CLEAR_RENDITIONS = "DELETE FROM renditions WHERE photo_id = $1 AND NOT (name = ANY($2::text[]))"
+_UPSERT_TAGGING_RUNS = """
+INSERT INTO tagging_runs (photo_id, model_id, model_version, event_id, occurred_at, device, duration_ms, quality, colors)
+SELECT r.photo_id, r.model_id, r.model_version, r.event_id, r.occurred_at, r.device, r.duration_ms,
+       r.quality::jsonb, r.colors::jsonb
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::float8[],
+            $8::text[], $9::text[])
+    AS r (photo_id, model_id, model_version, event_id, occurred_at, device, duration_ms, quality, colors)
+ON CONFLICT (photo_id, model_id) DO UPDATE SET model_version = EXCLUDED.model_version,
+  event_id = EXCLUDED.event_id, occurred_at = EXCLUDED.occurred_at, device = EXCLUDED.device,
+  duration_ms = EXCLUDED.duration_ms, quality = EXCLUDED.quality, colors = EXCLUDED.colors
+"""
+_INSERT_TAGS = """
+INSERT INTO tags (photo_id, model_id, label, source, owner_id, model_version, score)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[])
+"""
+_INSERT_FACES = """
+INSERT INTO faces (photo_id, model_id, ordinal, x, y, w, h, score)
+SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
+                     $8::float8[])
+"""
+_UPSERT_EMBEDDING = """
+INSERT INTO embeddings (photo_id, space_id, owner_id, embedding) VALUES ($1, $2, $3, $4)
+ON CONFLICT (photo_id, space_id) DO UPDATE SET embedding = EXCLUDED.embedding
+"""
+_INSERT_TIMELINE = """
+INSERT INTO timeline (event_id, photo_id, stage, event, at, detail)
+SELECT t.event_id, t.photo_id, t.stage, t.event, t.at, t.detail::jsonb
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
+    AS t (event_id, photo_id, stage, event, at, detail)
+ON CONFLICT (event_id) DO NOTHING
+"""
+#: The tables of a photo's facts, emptied by its tombstone.
+_CHILD_TABLES = ("renditions", "tags", "faces", "tagging_runs", "embeddings", "timeline")
 
-# One round-trip for every photo of a batch: create each row on first sight, or lock and
-# return the existing one (the no-op DO UPDATE takes the row lock that SELECT … FOR UPDATE
-# would), in id order so two transactions never wait on each other in a cycle.
+# One statement for every photo of a batch: create each row on first sight, or lock the
+# existing one, in id order so two transactions never wait on each other in a cycle. A DO
+# UPDATE whose WHERE is false locks the row as SELECT … FOR UPDATE would, without writing a new
+# version of it (the batch's UPDATE writes the one it needs); it returns only the new rows, the
+# locked ones are read next (_LOCKED_PHOTOS).
 _LOCK_PHOTOS = """
 INSERT INTO photos (id, owner_id, created_at, uploaded, status, stage_ingest, stage_enhance, stage_tagging)
 SELECT p.id, p.owner_id, p.created_at, false, 'processing', 'pending', 'pending', 'pending'
 FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS p (id, owner_id, created_at)
 ORDER BY p.id
-ON CONFLICT (id) DO UPDATE SET id = photos.id
+ON CONFLICT (id) DO UPDATE SET id = photos.id WHERE false
 RETURNING *
 """
+_LOCKED_PHOTOS = "SELECT * FROM photos WHERE id = ANY($1::text[])"
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -103,8 +155,11 @@ async def create_pool(dsn: str, min_size: int = 1, max_size: int = 10) -> asyncp
 
 
 class PgPhotoUnit:
-    """One photo's locked row for a whole batch: changes collect here and are written once
-    when the batch ends (`PgTransaction.finish`)."""
+    """One photo's locked row for a whole batch: changes to the row and to its child rows
+    (renditions, tagging runs with their tags, faces and embedding, timeline) collect here and
+    are written once, with every other photo's, when the batch ends (`PgTransaction.finish`).
+    The only child rows a projection reads, the tagging runs, are fetched for every photo of the
+    batch in one statement, then kept in memory."""
 
     def __init__(
         self, conn: asyncpg.Connection, row: dict[str, Any], owner_id: str, event_id: str, tx: PgTransaction,
@@ -117,6 +172,16 @@ class PgPhotoUnit:
         self.changes: dict[str, Any] = {}
         self.duplicate_keys: list[tuple[str | None, int | None]] = []
         self.deleted = False
+        #: The tombstone empties the child tables first (PgTransaction.finish).
+        self.purge = False
+        #: Renditions kept by a replace (None: no replace), then name → row to write, or None to delete.
+        self.renditions_kept: frozenset[str] | None = None
+        self.renditions: dict[str, tuple | None] = {}
+        #: model_id → the recorded run (None until PgTransaction loads the batch's runs).
+        self.runs: dict[str, dict[str, Any]] | None = None
+        #: model_id → (run, tags, faces, embedding) to write.
+        self.run_writes: dict[str, tuple[dict[str, Any], Sequence[dict[str, Any]], Sequence[dict[str, Any]],
+                                         tuple[str, Sequence[float]] | None]] = {}
 
     @property
     def photo_id(self) -> str:
@@ -127,67 +192,37 @@ class PgPhotoUnit:
         self.row.update(columns)
 
     async def replace_renditions(self, renditions: Sequence[dict[str, Any]], keep: Sequence[str]) -> None:
-        await self.conn.execute(
-            "DELETE FROM renditions WHERE photo_id = $1 AND NOT (name = ANY($2::text[]))",
-            self.photo_id, list(keep),
-        )
-        if renditions:
-            await self.conn.executemany(_UPSERT_RENDITION, [self._rendition_args(r) for r in renditions])
-
-    def _rendition_args(self, r: dict[str, Any]) -> tuple:
-        return (self.photo_id, r["name"], r["bucket"], r["key"], r["width"], r["height"], r["bytes"], r["mime"])
+        kept = frozenset(keep)
+        self.renditions_kept = kept if self.renditions_kept is None else self.renditions_kept & kept
+        # What the replace removes from the table it also removes from the batch's pending writes.
+        self.renditions = {name: r for name, r in self.renditions.items() if name in kept}
+        for r in renditions:
+            await self.upsert_rendition(r)
 
     async def upsert_rendition(self, r: dict[str, Any]) -> None:
-        await self.conn.execute(_UPSERT_RENDITION, *self._rendition_args(r))
+        self.renditions[r["name"]] = (
+            self.photo_id, r["name"], r["bucket"], r["key"], r["width"], r["height"], r["bytes"], r["mime"]
+        )
 
     async def remove_renditions(self, names: Sequence[str]) -> None:
-        await self.conn.execute(
-            "DELETE FROM renditions WHERE photo_id = $1 AND name = ANY($2::text[])", self.photo_id, list(names)
-        )
+        for name in names:
+            self.renditions[name] = None
 
     async def tagging_run(self, model_id: str) -> dict[str, Any] | None:
-        rec = await self.conn.fetchrow(
-            "SELECT * FROM tagging_runs WHERE photo_id = $1 AND model_id = $2", self.photo_id, model_id
-        )
-        return dict(rec) if rec else None
+        if self.runs is None:
+            await self.tx.load_runs()
+        assert self.runs is not None
+        return self.runs.get(model_id)
 
     async def replace_tagging_run(
         self, run: dict[str, Any], tags: Sequence[dict[str, Any]], faces: Sequence[dict[str, Any]],
         embedding: tuple[str, Sequence[float]] | None,
     ) -> None:
-        pid, model = self.photo_id, run["model_id"]
-        await self.conn.execute(
-            """INSERT INTO tagging_runs (photo_id, model_id, model_version, event_id, occurred_at,
-                 device, duration_ms, quality, colors)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-               ON CONFLICT (photo_id, model_id) DO UPDATE SET model_version = EXCLUDED.model_version,
-                 event_id = EXCLUDED.event_id, occurred_at = EXCLUDED.occurred_at,
-                 device = EXCLUDED.device, duration_ms = EXCLUDED.duration_ms,
-                 quality = EXCLUDED.quality, colors = EXCLUDED.colors""",
-            pid, model, run["model_version"], run["event_id"], run["occurred_at"], run["device"],
-            run["duration_ms"], run["quality"], run["colors"],
-        )
-        await self.conn.execute("DELETE FROM tags WHERE photo_id = $1 AND model_id = $2", pid, model)
-        if tags:
-            await self.conn.executemany(
-                """INSERT INTO tags (photo_id, model_id, label, source, owner_id, model_version, score)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7)""",
-                [(pid, model, t["label"], t["source"], self.owner_id, run["model_version"], t["score"]) for t in tags],
-            )
-        await self.conn.execute("DELETE FROM faces WHERE photo_id = $1 AND model_id = $2", pid, model)
-        if faces:
-            await self.conn.executemany(
-                "INSERT INTO faces (photo_id, model_id, ordinal, x, y, w, h, score) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-                [(pid, model, i, *f["box"], f["score"]) for i, f in enumerate(faces)],
-            )
-        if embedding is not None:
-            space_model, vector = embedding
-            space = await _space_id(self.conn, space_model, len(vector))
-            await self.conn.execute(
-                """INSERT INTO embeddings (photo_id, space_id, owner_id, embedding) VALUES ($1, $2, $3, $4)
-                   ON CONFLICT (photo_id, space_id) DO UPDATE SET embedding = EXCLUDED.embedding""",
-                pid, space, self.owner_id, np.asarray(vector, dtype=np.float32),
-            )
+        if self.runs is None:
+            await self.tx.load_runs()
+        assert self.runs is not None
+        self.runs[run["model_id"]] = run
+        self.run_writes[run["model_id"]] = (run, tags, faces, embedding)
 
     async def add_timeline(self, stage: str, event: str, at: datetime, detail: dict[str, Any] | None = None) -> None:
         self.tx.timeline.append((self.event_id, self.photo_id, stage, event, at, detail))
@@ -195,8 +230,8 @@ class PgPhotoUnit:
     async def tombstone(self, deleted_at: datetime, deleted_by: str | None, version: str) -> None:
         pid = self.photo_id
         self.recompute_duplicates(self.row.get("sha256"), self.row.get("phash"))
-        for table in ("renditions", "tags", "faces", "tagging_runs", "embeddings", "timeline"):
-            await self.conn.execute(f"DELETE FROM {table} WHERE photo_id = $1", pid)
+        self.purge = True
+        self.renditions_kept, self.renditions, self.runs, self.run_writes = None, {}, {}, {}
         self.tx.timeline = [t for t in self.tx.timeline if t[1] != pid]
         self.set(**{c: None for c in _CLEARED_ON_DELETE})
         self.set(deleted_at=deleted_at, deleted_by=deleted_by, deleted_version=version,
@@ -267,7 +302,7 @@ class PgCatalogStore:
     async def transaction(self) -> AsyncIterator[PgTransaction]:
         """One transaction for a batch of events: everything commits together or nothing does."""
         async with self.pool.acquire() as conn, conn.transaction():
-            tx = PgTransaction(conn)
+            tx = PgTransaction(conn, self._spaces)
             yield tx
             await tx.finish()
 
@@ -288,16 +323,20 @@ class PgTransaction:
     owners' advisory locks (sorted), record every event id in `processed_events` (the ones
     already there come back as not fresh) and create or lock every photo's row (sorted by id).
     Each photo then has ONE unit for the whole batch: its events see each other's changes in
-    memory, and at the end of the batch every changed row is written once, the timeline in
-    one pipelined statement, and duplicates are recomputed against the batch's final rows.
+    memory, and at the end of the batch every changed row is written once and each kind of
+    child row in one statement for all photos (arrays in, `unnest`), and duplicates are
+    recomputed in one statement against the batch's final rows. A batch of hundreds of events
+    costs about twenty round trips, not a few per event.
     Without `claim`, `unit(...)` does the same work for one event (still deferred to the end)."""
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, spaces: dict[tuple[str, int], int] | None = None) -> None:
         self.conn = conn
         self.units: dict[str, PgPhotoUnit] = {}
         self.claimed: set[str] = set()
         self.fresh: set[str] = set()
         self.timeline: list[tuple] = []
+        #: (model_id, dimension) → embedding space key, shared with the store.
+        self.spaces = spaces if spaces is not None else {}
 
     async def claim(self, events: Sequence[tuple[str, str, str, str, datetime, bool]]) -> None:
         """(event_id, photo_id, owner_id, topic, at, owner_lock) of every event of the batch."""
@@ -323,10 +362,25 @@ class PgTransaction:
                 first[photo_id] = (owner_id, at)
         if first:
             ids = sorted(first)
-            for rec in await conn.fetch(
-                _LOCK_PHOTOS, ids, [first[i][0] for i in ids], [first[i][1] for i in ids]
-            ):
+            rows = await conn.fetch(_LOCK_PHOTOS, ids, [first[i][0] for i in ids], [first[i][1] for i in ids])
+            created = {rec["id"] for rec in rows}
+            existing = [i for i in ids if i not in created]
+            if existing:
+                rows += await conn.fetch(_LOCKED_PHOTOS, existing)
+            for rec in rows:
                 self.units[rec["id"]] = PgPhotoUnit(conn, dict(rec), rec["owner_id"], "", self)
+
+    async def load_runs(self) -> None:
+        """The recorded tagging runs of every photo of the batch not loaded yet, at once."""
+        pending = {pid: unit for pid, unit in self.units.items() if unit.runs is None}
+        for unit in pending.values():
+            unit.runs = {}
+        for rec in await self.conn.fetch(
+            "SELECT * FROM tagging_runs WHERE photo_id = ANY($1::text[])", list(pending)
+        ):
+            runs = pending[rec["photo_id"]].runs
+            assert runs is not None
+            runs[rec["model_id"]] = dict(rec)
 
     @asynccontextmanager
     async def unit(
@@ -344,10 +398,13 @@ class PgTransaction:
         yield unit
 
     async def finish(self) -> None:
-        """Write what the batch changed: rows, timeline, then duplicates over the final rows."""
+        """Write what the batch changed: rows, the tombstones' purges, child rows, timeline, then
+        duplicates over the final rows. Deletes before inserts: a purge or a replace removes
+        what was there before the batch, the writes are what the batch ends with."""
         conn = self.conn
+        units = list(self.units.values())
         by_columns: dict[tuple[str, ...], list[tuple]] = {}
-        for unit in self.units.values():
+        for unit in units:
             unit._derive()
             if unit.changes:
                 cols = tuple(unit.changes)
@@ -356,21 +413,81 @@ class PgTransaction:
         for cols, args in by_columns.items():
             assignments = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(cols))
             await conn.executemany(f"UPDATE photos SET {assignments} WHERE id = $1", args)
+        purged = [u.photo_id for u in units if u.purge]
+        if purged:
+            for table in _CHILD_TABLES:
+                await conn.execute(f"DELETE FROM {table} WHERE photo_id = ANY($1::text[])", purged)
+        await self._write_renditions(units)
+        await self._write_tagging_runs(units)
         if self.timeline:
-            await conn.executemany(
-                """INSERT INTO timeline (event_id, photo_id, stage, event, at, detail)
-                   VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING""",
-                self.timeline,
+            t = self.timeline
+            await conn.execute(
+                _INSERT_TIMELINE, [e[0] for e in t], [e[1] for e in t], [e[2] for e in t], [e[3] for e in t],
+                [e[4] for e in t], [None if e[5] is None else json.dumps(e[5]) for e in t],
             )
             self.timeline = []
         recompute = list(dict.fromkeys(
-            (unit.owner_id, unit.photo_id, sha, phash)
-            for unit in self.units.values() for sha, phash in unit.duplicate_keys
+            (unit.owner_id, unit.photo_id, sha, phash) for unit in units for sha, phash in unit.duplicate_keys
         ))
-        for unit in self.units.values():
-            unit.duplicate_keys = []
+        for unit in units:
+            unit.purge, unit.duplicate_keys = False, []
         if recompute:
-            await conn.executemany(_RECOMPUTE_DUPLICATES, recompute)
+            await conn.execute(_RECOMPUTE_DUPLICATES, *(list(column) for column in zip(*recompute, strict=True)))
+
+    async def _write_renditions(self, units: Sequence[PgPhotoUnit]) -> None:
+        clears = [(u.photo_id, sorted(u.renditions_kept)) for u in units if u.renditions_kept is not None]
+        if clears:
+            await self.conn.executemany(_CLEAR_RENDITIONS, clears)
+        deletes = [(u.photo_id, name) for u in units for name, r in u.renditions.items() if r is None]
+        if deletes:
+            await self.conn.execute(_DELETE_RENDITIONS, *(list(c) for c in zip(*deletes, strict=True)))
+        upserts = [r for u in units for r in u.renditions.values() if r is not None]
+        if upserts:
+            await self.conn.execute(_UPSERT_RENDITIONS, *(list(c) for c in zip(*upserts, strict=True)))
+        for u in units:
+            u.renditions_kept, u.renditions = None, {}
+
+    async def _write_tagging_runs(self, units: Sequence[PgPhotoUnit]) -> None:
+        """Each (photo, model) the batch retagged: its run, and its tags, faces and embedding
+        replaced by the winning run's."""
+        writes = [(u, w) for u in units for w in u.run_writes.values()]
+        if not writes:
+            return
+        conn = self.conn
+        runs = [(u.photo_id, r["model_id"], r["model_version"], r["event_id"], r["occurred_at"], r["device"],
+                 r["duration_ms"], json.dumps(r["quality"]), json.dumps(r["colors"])) for u, (r, _, _, _) in writes]
+        await conn.execute(_UPSERT_TAGGING_RUNS, *(list(c) for c in zip(*runs, strict=True)))
+        pids, models = [u.photo_id for u, _ in writes], [w[0]["model_id"] for _, w in writes]
+        for table in ("tags", "faces"):
+            await conn.execute(
+                f"""DELETE FROM {table} x USING unnest($1::text[], $2::text[]) AS d (photo_id, model_id)
+                    WHERE x.photo_id = d.photo_id AND x.model_id = d.model_id""",
+                pids, models,
+            )
+        tags = [(u.photo_id, r["model_id"], t["label"], t["source"], u.owner_id, r["model_version"], t["score"])
+                for u, (r, ts, _, _) in writes for t in ts]
+        if tags:
+            await conn.execute(_INSERT_TAGS, *(list(c) for c in zip(*tags, strict=True)))
+        faces = [(u.photo_id, r["model_id"], i, *f["box"], f["score"])
+                 for u, (r, _, fs, _) in writes for i, f in enumerate(fs)]
+        if faces:
+            await conn.execute(_INSERT_FACES, *(list(c) for c in zip(*faces, strict=True)))
+        embeddings = []
+        for u, (_, _, _, embedding) in writes:
+            if embedding is not None:
+                model_id, vector = embedding
+                embeddings.append((u.photo_id, await self._space(model_id, len(vector)), u.owner_id,
+                                   np.asarray(vector, dtype=np.float32)))
+        if embeddings:
+            await conn.executemany(_UPSERT_EMBEDDING, embeddings)
+        for u in units:
+            u.run_writes = {}
+
+    async def _space(self, model_id: str, dimension: int) -> int:
+        key = self.spaces.get((model_id, dimension))
+        if key is None:
+            key = self.spaces[(model_id, dimension)] = await _space_id(self.conn, model_id, dimension)
+        return key
 
 
 __all__ = ["PgCatalogStore", "PgPhotoUnit", "PgTransaction", "create_pool", "hnsw_index_name", "snapshot"]
