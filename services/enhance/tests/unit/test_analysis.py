@@ -4,11 +4,22 @@ from fotoai.enhance.domain.analysis import detail_crop, estimate_noise_sigma, me
 from fotoai.enhance.domain.degradations import add_noise, blur, linear_gain
 
 
-def test_overview_bounds_the_longest_side_and_keeps_small_images():
+def test_overview_halves_until_the_longest_side_fits_and_keeps_small_images():
     big = np.zeros((3000, 4000, 3), np.uint8)
-    assert overview(big, 1024).shape == (768, 1024, 3)
+    assert overview(big, 1024).shape == (750, 1000, 3)
+    assert overview(np.zeros((1440, 1920, 3), np.uint8), 512).shape == (360, 480, 3)
     small = np.zeros((100, 50, 3), np.uint8)
     assert overview(small, 1024) is small
+
+
+def test_overview_averages_2x2_blocks_and_drops_an_odd_edge():
+    img = np.zeros((5, 7, 3), np.uint8)
+    img[:2, :2] = (40, 80, 120)  # one block
+    img[4, :] = img[:, 6] = 255  # the odd last row and column
+    half = overview(img, 4)
+    assert half.shape == (2, 3, 3)
+    assert tuple(half[0, 0]) == (40, 80, 120)
+    assert half[1:, 1:].max() == 0 and half[0, 1:].max() == 0
 
 
 def test_detail_crop_is_central_and_full_resolution():

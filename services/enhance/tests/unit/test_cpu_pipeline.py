@@ -84,3 +84,38 @@ def test_sharpen_increases_edge_contrast():
         np.abs(np.diff(out[16, :, 1].astype(int))).max()
         > np.abs(np.diff(soft[16, :, 1].astype(int))).max()
     )
+
+
+def _reference_local_contrast_and_sharpen(img: np.ndarray, plan: Plan) -> np.ndarray:
+    """The formulas of both stages on three float channels, in one pass (the torch path's
+    order): equalised luma offset added to every channel, then the unsharp mask of its luma."""
+    from fotoai.enhance.domain.colour import luma
+    from fotoai.enhance.domain.filters import gaussian_kernel
+
+    f = img.astype(np.float32)
+    y8 = np.clip(np.rint(luma(f)), 0, 255).astype(np.uint8)
+    clahe = cv2.createCLAHE(clipLimit=plan.clahe_clip, tileGridSize=(GRID, GRID))
+    f += (plan.clahe_strength * (clahe.apply(y8).astype(np.float32) - y8))[..., None]
+    y = np.ascontiguousarray(luma(f))
+    k = gaussian_kernel(plan.sharpen_sigma)
+    blurred = cv2.sepFilter2D(y, -1, k, k, borderType=cv2.BORDER_REFLECT_101)
+    f += (plan.sharpen_amount * (y - blurred))[..., None]
+    return np.clip(np.rint(f), 0, 255).astype(np.uint8)
+
+
+def test_local_contrast_and_sharpen_on_one_luma_plane_match_the_three_channel_formula(coffee):
+    plan = Plan(clahe_clip=2.0, clahe_strength=0.6, sharpen_amount=1.2, sharpen_sigma=1.4)
+    ours = CpuPipeline(strip_rows=64).apply(coffee, plan)
+    diff = np.abs(ours.astype(int) - _reference_local_contrast_and_sharpen(coffee, plan))
+    assert diff.max() <= 1  # a float rounding tie at most
+    assert (diff > 0).mean() < 1e-3
+
+
+def test_vibrance_on_channel_planes_matches_the_per_pixel_formula(coffee):
+    from fotoai.enhance.domain.filters import vibrance
+
+    f = coffee.astype(np.float32)
+    y = (f @ np.asarray([0.299, 0.587, 0.114], np.float32))[..., None]
+    mx, mn = f.max(axis=-1, keepdims=True), f.min(axis=-1, keepdims=True)
+    expected = y + (f - y) * (1.0 + 0.3 * (1.0 - (mx - mn) / np.maximum(mx, 1.0)))
+    assert np.abs(vibrance(f, 0.3) - expected).max() < 1e-3

@@ -46,7 +46,10 @@ class EnhanceOptions(BaseModel):
         default=256, ge=16, description="rows per strip of the cpu path (memory bound)"
     )
     overview_side: int = Field(
-        default=1024, ge=64, description="longest side of the analysis overview"
+        default=640,
+        ge=64,
+        description="most pixels on the longest side of the analysis overview (the picture is "
+        "halved until it fits, so it ends between half this and this)",
     )
     detail_side: int = Field(
         default=768, ge=32, description="side of the full-resolution noise/sharpness crop"

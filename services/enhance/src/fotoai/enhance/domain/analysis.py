@@ -3,6 +3,11 @@
 Global statistics (exposure, contrast, colour) come from a downscaled overview, so their cost
 does not grow with the photo. Noise and sharpness are pixel-scale properties that downscaling
 would hide, so they come from a bounded full-resolution crop of the centre instead.
+
+The overview is made by halving (2x2 averaging, OpenCV's fast area path: 1.6 ms for a 1920 px
+picture where a resize to an arbitrary 1024 px took 25 ms), so its size lies between half the
+requested side and the side. Histograms come from `cv2.calcHist`, not `np.bincount`, which widens
+every 8-bit value to 64 bits first.
 """
 
 from __future__ import annotations
@@ -11,13 +16,16 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from fotoai.enhance.domain.colour import LINEAR_OF_CODE, luma
-from fotoai.enhance.domain.thumbnail import fit_within, shrink
+from fotoai.enhance.domain.colour import LINEAR_OF_CODE, LUMA_WEIGHTS, luma
 
 # Immerkær's operator: the difference of two Laplacians, blind to planes and ramps. Its squared
 # weights sum to 36, so on white Gaussian noise of sigma s the response has sigma 6 s.
 _NOISE_KERNEL = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
 _MAD_TO_SIGMA = 1.0 / (0.6745 * 6.0)
+_LUMA_ROW = np.asarray([LUMA_WEIGHTS], dtype=np.float32)  # cv2.transform: RGB -> luma
+# Longest side of the copy the illuminant is estimated on: colour needs far fewer pixels than
+# the tone percentiles.
+ILLUMINANT_SIDE = 320
 
 
 @dataclass(frozen=True)
@@ -51,10 +59,20 @@ class Measures:
         }
 
 
-def overview(rgb: np.ndarray, max_side: int) -> np.ndarray:
-    """A copy whose longest side is at most `max_side` (area-averaged); the image itself if small."""
+def halve(rgb: np.ndarray) -> np.ndarray:
+    """Each 2x2 block averaged into one pixel (a last odd row or column is dropped)."""
     h, w = rgb.shape[:2]
-    return shrink(rgb, fit_within((w, h), max_side))
+    even = rgb[: h - h % 2, : w - w % 2]
+    return cv2.resize(even, (even.shape[1] // 2, even.shape[0] // 2), interpolation=cv2.INTER_AREA)
+
+
+def overview(rgb: np.ndarray, max_side: int) -> np.ndarray:
+    """A copy halved until its longest side is at most `max_side` (so more than half of it); the
+    image itself if it is small already."""
+    small = rgb
+    while max(small.shape[:2]) > max_side and min(small.shape[:2]) >= 2:
+        small = halve(small)
+    return small
 
 
 def detail_crop(rgb: np.ndarray, side: int) -> np.ndarray:
@@ -104,16 +122,26 @@ def cast_strength(illuminant: tuple[float, float, float]) -> float:
     return float(np.linalg.norm(logs - logs.mean()))
 
 
+def _median_of_counts(counts: np.ndarray) -> float:
+    """np.median of non-negative integers given as their histogram (the two middle values'
+    mean for an even count)."""
+    cdf = np.cumsum(counts)
+    n = int(cdf[-1])
+    lo = np.searchsorted(cdf, (n - 1) // 2, side="right")
+    hi = np.searchsorted(cdf, n // 2, side="right")
+    return (float(lo) + float(hi)) / 2.0
+
+
 def estimate_noise_sigma(crop: np.ndarray) -> float:
     """Per-channel noise sigma in 8-bit levels: median absolute Immerkær response, averaged."""
     if min(crop.shape[:2]) < 8:
         return 0.0
-    sigmas = []
-    for c in range(3):
-        resp = cv2.filter2D(crop[..., c].astype(np.float32), -1, _NOISE_KERNEL)[1:-1, 1:-1]
-        # every other row and column: a quarter of the sort, the same median within noise
-        sigmas.append(float(np.median(np.abs(resp[::2, ::2]))) * _MAD_TO_SIGMA)
-    return float(np.mean(sigmas))
+    # the response of 8-bit input is an exact integer: 16-bit, all channels in one pass; every
+    # other row and column (the same median within noise), and medians from histograms
+    resp = np.abs(cv2.filter2D(np.ascontiguousarray(crop), cv2.CV_16S, _NOISE_KERNEL))
+    sampled = resp[1:-1:2, 1:-1:2]
+    sigmas = [_median_of_counts(np.bincount(sampled[..., c].ravel())) for c in range(3)]
+    return float(np.mean(sigmas)) * _MAD_TO_SIGMA
 
 
 def estimate_sharpness(crop: np.ndarray) -> float:
@@ -125,11 +153,11 @@ def estimate_sharpness(crop: np.ndarray) -> float:
     """
     if min(crop.shape[:2]) < 16:
         return 1.0
-    y = luma(crop)
+    y = cv2.transform(crop.astype(np.float32), _LUMA_ROW)
     g1 = cv2.GaussianBlur(y, (0, 0), 1.0, borderType=cv2.BORDER_REFLECT_101)
     g3 = cv2.GaussianBlur(y, (0, 0), 3.0, borderType=cv2.BORDER_REFLECT_101)
-    fine = float(np.abs(y - g1).mean())
-    medium = float(np.abs(g1 - g3).mean())
+    fine = cv2.norm(y, g1, cv2.NORM_L1) / y.size
+    medium = cv2.norm(g1, g3, cv2.NORM_L1) / y.size
     return fine / medium if medium > 1e-3 else 1.0
 
 
@@ -144,7 +172,8 @@ def channel_min(rgb: np.ndarray) -> np.ndarray:
 
 def percentile_u8(values: np.ndarray, q: float) -> float:
     """Percentile (lower value) of 8-bit data from its histogram: linear time, no sort."""
-    cdf = np.cumsum(np.bincount(values.ravel(), minlength=256))
+    flat = np.ascontiguousarray(values).reshape(-1, 1)
+    cdf = np.cumsum(cv2.calcHist([flat], [0], None, [256], [0, 256]).ravel())
     return float(np.searchsorted(cdf, q / 100.0 * (cdf[-1] - 1), side="right"))
 
 
@@ -172,15 +201,21 @@ def mean_saturation(small: np.ndarray) -> float:
     return float(np.mean((mx - mn) / np.maximum(mx, 1.0)))
 
 
-def measure(rgb: np.ndarray, *, overview_side: int = 1024, detail_side: int = 768) -> Measures:
-    """Analyse an 8-bit RGB image (H, W, 3)."""
+def measure(
+    rgb: np.ndarray,
+    *,
+    overview_side: int = 640,
+    detail_side: int = 768,
+    small: np.ndarray | None = None,
+) -> Measures:
+    """Analyse an 8-bit RGB image (H, W, 3); `small` is its `overview` when the caller has it."""
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
         raise ValueError("expected an 8-bit RGB image of shape (H, W, 3)")
-    small = overview(rgb, overview_side)
+    if small is None:
+        small = overview(rgb, overview_side)
     crop = detail_crop(rgb, detail_side)
     mean, median, black, white, contrast, clipped = tone_statistics(small)
-    # colour statistics need far fewer pixels than the tone percentiles
-    illuminant, grey_illuminant = estimate_illuminants(overview(small, 512))
+    illuminant, grey_illuminant = estimate_illuminants(overview(small, ILLUMINANT_SIDE))
     return Measures(
         exposure_mean=mean,
         median=median,

@@ -13,13 +13,13 @@ from __future__ import annotations
 import cv2
 import numpy as np
 from fotoai.enhance.domain.clahe import GRID
-from fotoai.enhance.domain.colour import luma
+from fotoai.enhance.domain.colour import LUMA_WEIGHTS, luma
 from fotoai.enhance.domain.curves import channel_luts
 from fotoai.enhance.domain.filters import (
     DENOISE_HALO,
     denoise,
     sharpen_halo,
-    unsharp_luma,
+    unsharp_detail,
     vibrance,
 )
 from fotoai.enhance.domain.plan import Plan
@@ -78,20 +78,40 @@ class CpuPipeline:
         return out
 
     def _stage_b(self, img: np.ndarray, plan: Plan) -> np.ndarray:
+        # Both corrections add one luma offset to every channel, so the whole stage is worked out
+        # on one float plane and added to the 8-bit picture once, saturating: a third of the
+        # float work of carrying three channels through it (same pixels up to a rounding tie).
         delta = None
         if plan.clahe_strength:
             y = np.empty(img.shape[:2], dtype=np.uint8)
             for y0, y1, _, _ in _strips(img.shape[0], self.strip_rows, 0):
+                # numpy's luma, as the torch path computes it: a rounding tie that went the other
+                # way would move CLAHE's tables, and the result, by a few levels
                 y[y0:y1] = quantise(luma(img[y0:y1]))
             clahe = cv2.createCLAHE(clipLimit=plan.clahe_clip, tileGridSize=(GRID, GRID))
-            delta = clahe.apply(y).astype(np.int16) - y.astype(np.int16)
+            delta = cv2.subtract(clahe.apply(y), y, dtype=cv2.CV_16S)
         out = np.empty_like(img)
         halo = sharpen_halo(plan.sharpen_sigma) if plan.sharpen_amount else 0
+        strength = np.float32(plan.clahe_strength)
         for y0, y1, a0, a1 in _strips(img.shape[0], self.strip_rows, halo):
-            f = img[a0:a1].astype(np.float32)
+            offset = None
             if delta is not None:
-                f += (plan.clahe_strength * delta[a0:a1].astype(np.float32))[..., None]
+                offset = delta[a0:a1].astype(np.float32) * strength
             if plan.sharpen_amount:
-                f = unsharp_luma(f, plan.sharpen_amount, plan.sharpen_sigma)
-            out[y0:y1] = quantise(f[y0 - a0 : y1 - a0])
+                y = _luma_plane(img[a0:a1])
+                if offset is not None:
+                    y = y + offset  # luma weights sum to 1: the equalised picture's luma
+                detail = unsharp_detail(y, plan.sharpen_amount, plan.sharpen_sigma)
+                offset = detail if offset is None else offset + detail
+            assert offset is not None
+            part = offset[y0 - a0 : y1 - a0]
+            out[y0:y1] = cv2.add(img[y0:y1], cv2.merge((part, part, part)), dtype=cv2.CV_8U)
         return out
+
+
+_LUMA_ROW = np.asarray([LUMA_WEIGHTS], dtype=np.float32)  # cv2.transform: RGB -> luma
+
+
+def _luma_plane(rgb: np.ndarray) -> np.ndarray:
+    """Luma of 8-bit RGB as one float32 plane (one OpenCV pass)."""
+    return cv2.transform(rgb.astype(np.float32), _LUMA_ROW)

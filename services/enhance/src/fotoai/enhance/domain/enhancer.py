@@ -34,7 +34,7 @@ class Enhanced:
 
 @dataclass(frozen=True)
 class AnalysisSettings:
-    overview_side: int = 1024
+    overview_side: int = 640
     detail_side: int = 768
 
 
@@ -57,14 +57,18 @@ class Enhancer:
     def device(self) -> str:
         return self.pipeline.device
 
-    def _measure(self, rgb: np.ndarray) -> Measures:
+    def _measure(self, rgb: np.ndarray, small: np.ndarray | None = None) -> Measures:
         return measure(
-            rgb, overview_side=self.analysis.overview_side, detail_side=self.analysis.detail_side
+            rgb,
+            overview_side=self.analysis.overview_side,
+            detail_side=self.analysis.detail_side,
+            small=small,
         )
 
     def plan(self, rgb: np.ndarray) -> tuple[Plan, Measures]:
-        before = self._measure(rgb)
+        # one overview for the measures and the planner's trial curves
         small = overview(rgb, self.analysis.overview_side)
+        before = self._measure(rgb, small)
         return plan_enhancement(small, before, self.tuning), before
 
     def enhance(self, rgb: np.ndarray) -> Enhanced:

@@ -80,6 +80,22 @@ class TaggingRunner:
         await self.batcher.aclose()
 
 
+def set_inference_threads(options: TaggingOptions) -> None:
+    """torch's intra-op threads: as configured, else one on the CPU (see `inference_threads`).
+
+    Inter-op threads go to one as well on the CPU: the batcher already runs inference on a thread
+    of its own, and torch only accepts the setting before its first parallel work."""
+    threads = options.inference_threads
+    if threads is None and resolve_device(options.device).type == "cpu":
+        threads = 1
+        try:
+            torch.set_num_interop_threads(1)
+        except RuntimeError:  # already set, or parallel work already ran in this process
+            pass
+    if threads is not None:
+        torch.set_num_threads(threads)
+
+
 def build_model(options: TaggingOptions) -> InferenceModel:
     """The configured image model, not yet loaded (raises ModelLoadError for a bad path)."""
     device = resolve_device(options.device)
@@ -101,8 +117,7 @@ def build_model(options: TaggingOptions) -> InferenceModel:
 def load_runner(options: TaggingOptions, on_batch: BatchObserver | None = None) -> TaggingRunner:
     """Load every model, warm each up once, and return the runner (blocking: call it at start-up,
     e.g. with `await asyncio.to_thread(load_runner, options)` in the lifespan)."""
-    if options.inference_threads is not None:
-        torch.set_num_threads(options.inference_threads)
+    set_inference_threads(options)
     model = build_model(options)
     model.load()
     model.warmup()
