@@ -120,6 +120,7 @@ async def test_album_place_and_person_covers_show_the_enhanced_version(project, 
     await library(AlbumUpdatedV1(album_id=album, owner_id=owner, cover_photo_id=same,
                                  occurred_at=T0 + timedelta(seconds=3)))
     got = await lq.album(owner, album, 10, None)
+    assert got is not None
     assert (_key(got["thumb"]), _key(got["thumb_large"])) == ("thumb_small.jpg", "thumb_large.jpg")
 
     rq = PgRecognitionQueries(pool)
@@ -139,7 +140,10 @@ async def test_album_place_and_person_covers_show_the_enhanced_version(project, 
         await recognition(PersonUpdatedV1(owner_id=owner, person_id=person, revision=1, face_count=1,
                                           cover=FaceRef(photo_id=pid, box=(0.1, 0.1, 0.2, 0.2))))
     # A face is cropped out of the cover's 1024 px thumbnail, FotoAI's version where it changed.
-    assert _key((await rq.person(owner, people[changed]))["thumb"]) == "enhanced_thumb.jpg"
-    assert _key((await rq.person(owner, people[same]))["thumb"]) == "thumb_large.jpg"
+    changed_person = await rq.person(owner, people[changed])
+    same_person = await rq.person(owner, people[same])
+    assert changed_person is not None and same_person is not None
+    assert _key(changed_person["thumb"]) == "enhanced_thumb.jpg"
+    assert _key(same_person["thumb"]) == "thumb_large.jpg"
     listed = {p["id"]: _key(p["thumb"]) for p in await rq.people(owner)}
     assert listed == {people[changed]: "enhanced_thumb.jpg", people[same]: "thumb_large.jpg"}
