@@ -126,7 +126,8 @@ describe("photo detail", () => {
     renderDetail();
     const image = await screen.findByTestId("viewer-image");
     expect(image).toHaveAttribute("srcset", "https://s3.test/small.jpg 256w, https://s3.test/large.jpg 1024w, https://s3.test/display.jpg 4000w");
-    expect(image.getAttribute("sizes")).toContain("100vw");
+    // The whole width of a phone, but on a 3x one only 2/3 of it: the 1024-px rendition, not display.
+    expect(image.getAttribute("sizes")).toMatch(/\(min-resolution: 3dppx\) 66\.67vw, (.+, )?100vw$/);
     // Nothing changed: no version switch, no comparison, no enhanced download.
     expect(screen.getByText("FotoAI found nothing to improve in this photo.")).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Compare" })).not.toBeInTheDocument();

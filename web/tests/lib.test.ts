@@ -4,7 +4,7 @@ import { authConfigFromEnv } from "@/lib/auth-config";
 import { filesFromDrop, photosFromFolder } from "@/lib/dropped-files";
 import { EMPTY_FILTERS, filtersFromParams, filtersToParams, listPath, matchesFilters, searchPath } from "@/lib/gallery-query";
 import { safeNext } from "@/lib/oidc";
-import { altText, annotateDuplicates, fittedWidth, pictureOf, pollIntervalFor, srcSet, type PhotoDetail, type PhotoSummary } from "@/lib/photos";
+import { altText, annotateDuplicates, capDensity, fittedWidth, pictureOf, pollIntervalFor, srcSet, type PhotoDetail, type PhotoSummary } from "@/lib/photos";
 import { adviceFor, describeProblem, parseProblem } from "@/lib/problem";
 import { clientAddressOf, downstreamResponseHeaders, isProxiedPath, rewriteLocation, upstreamRequestHeaders } from "@/lib/proxy-headers";
 import { backoffMs, parseRetryAfter, retryDelayMs } from "@/lib/retry-after";
@@ -107,6 +107,27 @@ describe("photos", () => {
     expect(pictureOf("s.jpg", "l.jpg", 3000, 4000)).toEqual({ src: "s.jpg", srcSet: "s.jpg 192w, l.jpg 768w" });
     expect(pictureOf("s.jpg", null, 3000, 4000)).toEqual({ src: "s.jpg" });
     expect(pictureOf(null, null, 1, 1)).toBeNull();
+  });
+  it("asks for at most 2 device pixels per CSS pixel: denser screens get 2x's pick", () => {
+    const sizes = capDensity("(min-width: 1024px) 66vw, 100vw").split(", ");
+    // Screens up to 2x see the slots as they were, after every capped one.
+    expect(sizes.slice(-2)).toEqual(["(min-width: 1024px) 66vw", "100vw"]);
+    expect(sizes).toContain("(min-width: 1024px) and (min-resolution: 3dppx) 44vw");
+    expect(sizes).toContain("(min-resolution: 3dppx) 66.67vw");
+    expect(sizes).toContain("(min-resolution: 4dppx) 50vw");
+    // Densest first, each density's slots in their order: the first match wins.
+    expect(sizes.indexOf("(min-resolution: 4dppx) 50vw")).toBeLessThan(sizes.indexOf("(min-width: 1024px) and (min-resolution: 3dppx) 44vw"));
+    expect(sizes.indexOf("(min-width: 1024px) and (min-resolution: 3dppx) 44vw")).toBeLessThan(sizes.indexOf("(min-resolution: 3dppx) 66.67vw"));
+    expect(capDensity("200px").split(", ")).toEqual([
+      "(min-resolution: 4dppx) 100px",
+      "(min-resolution: 3.5dppx) 114.29px",
+      "(min-resolution: 3dppx) 133.33px",
+      "(min-resolution: 2.5dppx) 160px",
+      "200px",
+    ]);
+    expect(capDensity("(max-width: 10px) or (orientation: portrait) calc(50vw - 1rem)")).toContain(
+      "((max-width: 10px) or (orientation: portrait)) and (min-resolution: 4dppx) calc(calc(50vw - 1rem) * 0.5)",
+    );
   });
 });
 

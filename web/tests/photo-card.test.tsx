@@ -36,7 +36,8 @@ describe("PhotoCard", () => {
       "srcset",
       "https://s3.test/u/p1/enhanced_thumb_small.jpg?sig=1 256w, https://s3.test/u/p1/enhanced_thumb.jpg?sig=1 1024w",
     );
-    expect(img).toHaveAttribute("sizes", "200px");
+    // The tile's width, scaled down on screens denser than 2x (the same pick as at 2x).
+    expect(img.getAttribute("sizes")).toMatch(/^\(min-resolution: 4dppx\) 100px, .*\(min-resolution: 3dppx\) 133\.33px, .*, 200px$/);
     expect(img).toHaveAttribute("title", "Enhanced by FotoAI");
     expect(img).toHaveAttribute("data-version", "enhanced");
   });

@@ -2,12 +2,13 @@
 import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { UploadPanel, useUploadQueue } from "@/components/upload-panel";
+import { UploadPanel, useUploadQueue, type PhotoStatusOf } from "@/components/upload-panel";
 import type { TransportRequest, TransportResult, UploadTransport } from "@/lib/upload-queue";
+import { fakeGateway, json, problem, summary } from "./mocks";
 
-function Harness({ transport, onAccepted = () => {} }: { transport: UploadTransport; onAccepted?: () => void }) {
+function Harness({ transport, onAccepted = () => {}, statusOf }: { transport: UploadTransport; onAccepted?: () => void; statusOf?: PhotoStatusOf }) {
   const { queue, items } = useUploadQueue(transport, onAccepted, 2);
-  return <UploadPanel queue={queue} items={items} />;
+  return <UploadPanel queue={queue} items={items} statusOf={statusOf} />;
 }
 
 const answer = (status: number, body: unknown, headers: Record<string, string> = {}): TransportResult => ({
@@ -64,6 +65,58 @@ describe("upload panel", () => {
     });
     expect(transport).toHaveBeenCalledTimes(2);
     expect(screen.getByTestId("upload-row")).toHaveAttribute("data-state", "done");
+  });
+
+  it("folds the list into one line once every upload is settled, and shows it again on demand", async () => {
+    const transport = vi.fn(async (req: TransportRequest) =>
+      req.file.name === "notes.jpg"
+        ? answer(415, { title: "Unsupported Media Type", status: 415, detail: "This is not an image file." })
+        : answer(202, { id: req.file.name === "cat.jpg" ? "p1" : "p2" }),
+    );
+    let processing = true;
+    const statusOf: PhotoStatusOf = (id) => (processing ? { status: "processing" } : id === "p1" ? { status: "ready" } : { status: "rejected", reason: "Not a picture FotoAI can read." });
+    const { rerender } = render(<Harness transport={transport} statusOf={statusOf} />);
+    const user = userEvent.setup();
+    const files = ["cat.jpg", "odd.jpg", "notes.jpg"].map((n) => new File(["x"], n, { type: "image/jpeg" }));
+    await user.upload(screen.getByTestId("file-input"), files);
+    await screen.findAllByText("Uploaded · processing");
+    // Still processing: the list is open, with its counts.
+    expect(screen.getByTestId("upload-list")).toBeVisible();
+    expect(screen.queryByTestId("uploads-toggle")).not.toBeInTheDocument();
+
+    processing = false;
+    rerender(<Harness transport={transport} statusOf={statusOf} />);
+    const toggle = await screen.findByTestId("uploads-toggle");
+    expect(screen.getByTestId("upload-summary")).toHaveTextContent(/^3 uploaded · 1 ready · 2 refused — Show the uploads/);
+    expect(toggle).toHaveAttribute("aria-expanded", "false");
+    expect(screen.getByTestId("upload-list")).not.toBeVisible();
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute("aria-expanded", "true");
+    expect(screen.getByTestId("upload-list")).toBeVisible();
+    expect(screen.getByText("Rejected: Not a picture FotoAI can read.")).toBeVisible();
+    expect(screen.getByTestId("upload-error")).toHaveTextContent("This is not an image file.");
+    await user.click(toggle);
+    expect(screen.getByTestId("upload-list")).not.toBeVisible();
+  });
+
+  it("asks for photos the gallery does not list, so a deleted or far-away one settles too", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { calls } = fakeGateway({
+      "GET /api/v1/photos/p1": () => json({ ...summary({ id: "p1", status: "ready" }), renditions: [] }),
+      "GET /api/v1/photos/p2": () => problem(404, "No such photo.", "Not Found"),
+    });
+    const transport = vi.fn(async (req: TransportRequest) => answer(202, { id: req.file.name === "old.jpg" ? "p1" : "p2" }));
+    render(<Harness transport={transport} statusOf={() => undefined} />);
+    await userEvent.setup({ advanceTimers: vi.advanceTimersByTime }).upload(
+      screen.getByTestId("file-input"),
+      ["old.jpg", "gone.jpg"].map((n) => new File(["x"], n, { type: "image/jpeg" })),
+    );
+    await screen.findAllByText("Uploaded · processing");
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(5100);
+    });
+    expect(calls.map((c) => c.url.pathname).sort()).toEqual(["/api/v1/photos/p1", "/api/v1/photos/p2"]);
+    expect(await screen.findByTestId("upload-summary")).toHaveTextContent(/^2 uploaded · 1 ready · 1 deleted — Show/);
   });
 
   it("lets a failed upload be retried and finished rows be cleared", async () => {

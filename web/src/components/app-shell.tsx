@@ -55,7 +55,9 @@ export function AppShell({
       <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/90">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-3 px-4 py-2.5">
           <Brand />
-          <nav aria-label="Library" className="flex max-w-full items-center gap-3 overflow-x-auto text-sm">
+          {/* On a phone the links take a row of their own below the brand and wrap onto a second
+              one if they must: every entry stays on the screen, none scrolls sideways. */}
+          <nav aria-label="Library" className="order-1 flex w-full flex-wrap items-center gap-x-3 gap-y-1 text-sm sm:order-none sm:w-auto">
             <LibraryLinks pathname={pathname} />
             <Link href="/people" className={navLink(pathname, "/people")} aria-current={pathname?.startsWith("/people") ? "page" : undefined}>
               People
@@ -64,7 +66,7 @@ export function AppShell({
               Places
             </Link>
           </nav>
-          <div className="order-last w-full sm:order-none sm:w-auto sm:flex-1">{actions}</div>
+          <div className="order-2 w-full sm:order-none sm:w-auto sm:flex-1">{actions}</div>
           <div className="flex-1 sm:hidden" />
           <ThemeToggle />
           {session ? (

@@ -12,7 +12,7 @@ import { useState } from "react";
 import useSWR from "swr";
 import { deletePhoto, getJson } from "@/lib/api";
 import { isDeleted, markDeleted } from "@/lib/deleted-photos";
-import { altText, formatBytes, thumbPicture, type PhotoPage, type PhotoSummary } from "@/lib/photos";
+import { altText, capDensity, formatBytes, thumbPicture, type PhotoPage, type PhotoSummary } from "@/lib/photos";
 import { ProblemMessage } from "./problem-message";
 
 /** The gateway listing of the copies marked as duplicates of `id`. */
@@ -102,7 +102,7 @@ export function DuplicatesPanel({ photo, onRemoved }: { photo: PhotoSummary; onR
                 <img
                   src={p.thumb_url}
                   srcSet={thumbPicture(p)?.srcSet}
-                  sizes="(min-width: 640px) 15vw, 45vw"
+                  sizes={capDensity("(min-width: 640px) 15vw, 45vw")}
                   alt={altText(p)}
                   loading="lazy"
                   className="aspect-[4/3] w-full object-cover"

@@ -6,7 +6,7 @@
 
 import Link from "next/link";
 import type { AnnotatedPhoto } from "@/lib/photos";
-import { altText, failedStages, tileThumb } from "@/lib/photos";
+import { altText, capDensity, failedStages, tileThumb } from "@/lib/photos";
 
 const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 
@@ -63,7 +63,7 @@ export function PhotoCard({ entry, index, size, selection }: { entry: AnnotatedP
           <img
             src={thumb.src}
             srcSet={thumb.srcSet}
-            sizes={thumb.srcSet ? `${size}px` : undefined}
+            sizes={thumb.srcSet ? capDensity(`${size}px`) : undefined}
             alt={thumb.enhanced ? `${altText(photo)}, enhanced by FotoAI` : altText(photo)}
             title={thumb.enhanced ? "Enhanced by FotoAI" : undefined}
             data-version={thumb.enhanced ? "enhanced" : "original"}

@@ -14,7 +14,7 @@ import useSWR, { useSWRConfig } from "swr";
 import { contentUrl, getJson } from "@/lib/api";
 import { deletedVersion, isDeleted, subscribeDeleted } from "@/lib/deleted-photos";
 import { ApiError } from "@/lib/problem";
-import { altText, enhancementChanged, failedStages, pollIntervalFor, srcSet, type PhotoDetail } from "@/lib/photos";
+import { altText, capDensity, enhancementChanged, failedStages, pollIntervalFor, srcSet, type PhotoDetail } from "@/lib/photos";
 import { galleryTrail, neighbours, rememberFocus, type GalleryTrail } from "@/lib/viewer-nav";
 import { AppShell } from "./app-shell";
 import { BeforeAfter } from "./before-after";
@@ -30,7 +30,7 @@ import { useSession } from "./use-session";
 import { useTitle } from "./use-title";
 
 /** The viewer takes two thirds of a wide screen and the whole width of a narrow one. */
-const VIEWER_SIZES = "(min-width: 1024px) 66vw, 100vw";
+const VIEWER_SIZES = capDensity("(min-width: 1024px) 66vw, 100vw");
 const SWIPE_PX = 60;
 
 const button =

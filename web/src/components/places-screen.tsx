@@ -10,7 +10,7 @@ import dynamic from "next/dynamic";
 import useSWR from "swr";
 import { getJson } from "@/lib/api";
 import { placeLabel, placeSearch, type MapMarker, type Place } from "@/lib/people";
-import { pictureOf } from "@/lib/photos";
+import { capDensity, pictureOf } from "@/lib/photos";
 import { AppShell } from "./app-shell";
 import { ProblemMessage } from "./problem-message";
 import { useTitle } from "./use-title";
@@ -60,7 +60,7 @@ export function PlacesScreen({ tiles = null }: { tiles?: string | null }) {
                     <img
                       src={p.thumb_url}
                       srcSet={pictureOf(p.thumb_url, p.thumb_large_url, null, null)?.srcSet}
-                      sizes="64px"
+                      sizes={capDensity("64px")}
                       alt=""
                       className="h-16 w-16 shrink-0 rounded-lg object-cover"
                       loading="lazy"

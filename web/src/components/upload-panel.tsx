@@ -5,9 +5,11 @@
  */
 
 import Link from "next/link";
-import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useId, useRef, useState, useSyncExternalStore } from "react";
 import { filesFromDrop, photosFromFolder } from "@/lib/dropped-files";
-import { formatBytes, type PhotoStatus } from "@/lib/photos";
+import { getJson } from "@/lib/api";
+import { formatBytes, type PhotoDetail, type PhotoStatus } from "@/lib/photos";
+import { ApiError } from "@/lib/problem";
 import { readSession } from "@/lib/session";
 import { queueSummary, restoredItems, UploadQueue, type UploadItem, type UploadTransport } from "@/lib/upload-queue";
 
@@ -116,6 +118,43 @@ const FINAL = new Set([413, 415]);
 /** What became of an uploaded photo, from the gallery's list (undefined: not in view yet). */
 export type PhotoStatusOf = (photoId: string) => { status: PhotoStatus; reason?: string } | undefined;
 
+/** An accepted upload's photo that was deleted (or trashed) before anyone saw it settle. */
+const DELETED = "deleted";
+/** Photos the gallery's list does not hold are asked for one by one, this many per round. */
+const ASK_AT_ONCE = 10;
+const ASK_EVERY_MS = 5000;
+
+/**
+ * What an upload came to once nobody has anything left to do about it: the photo is ready (or
+ * ready without some step), it was refused for good (ingest rejected it, or the gateway
+ * answered 413/415), or the person cancelled it. Null while it is under way or needs a hand
+ * (a retry, the file chosen again).
+ */
+export function settledAs(item: UploadItem, statusOf?: PhotoStatusOf): "ready" | "refused" | "cancelled" | "deleted" | null {
+  if (item.state === "cancelled") return "cancelled";
+  if (item.state === "failed") return FINAL.has(item.error?.status ?? 0) ? "refused" : null;
+  if (item.state !== "done") return null;
+  const photo = (item.photoId ? statusOf?.(item.photoId) : undefined) ?? item.outcome ?? undefined;
+  if (!photo || photo.status === "processing") return null;
+  return photo.status === "rejected" ? "refused" : photo.status === DELETED ? "deleted" : "ready";
+}
+
+/** "12 uploaded · 11 ready · 1 refused" for a list whose every item is settled. */
+export function settledSummary(items: readonly UploadItem[], statusOf?: PhotoStatusOf): string | null {
+  const counts = { ready: 0, refused: 0, cancelled: 0, deleted: 0 };
+  for (const item of items) {
+    const end = settledAs(item, statusOf);
+    if (!end) return null;
+    counts[end] += 1;
+  }
+  if (!items.length) return null;
+  const parts = [`${items.length - counts.cancelled} uploaded`, `${counts.ready} ready`];
+  if (counts.refused) parts.push(`${counts.refused} refused`);
+  if (counts.deleted) parts.push(`${counts.deleted} deleted`);
+  if (counts.cancelled) parts.push(`${counts.cancelled} cancelled`);
+  return parts.join(" · ");
+}
+
 function stateText(item: UploadItem, now: number, statusOf?: PhotoStatusOf): string {
   switch (item.state) {
     case "queued":
@@ -131,6 +170,7 @@ function stateText(item: UploadItem, now: number, statusOf?: PhotoStatusOf): str
       if (!photo || photo.status === "processing") return "Uploaded · processing";
       if (photo.status === "ready") return "Ready";
       if (photo.status === "degraded") return "Ready, some steps failed";
+      if (photo.status === DELETED) return "Deleted";
       return photo.reason ? `Rejected: ${photo.reason}` : "Rejected";
     }
     case "failed":
@@ -174,7 +214,7 @@ function UploadRow({ item, queue, now, statusOf, chooseAgain }: { item: UploadIt
       </div>
       <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
         <span className={item.state === "failed" || item.state === "interrupted" ? "font-medium text-red-700 dark:text-red-400" : "text-zinc-700 dark:text-zinc-300"}>
-          {item.state === "done" && item.photoId && photo && photo.status !== "processing" ? (
+          {item.state === "done" && item.photoId && photo && photo.status !== "processing" && photo.status !== DELETED ? (
             <Link href={`/photos/${encodeURIComponent(item.photoId)}`} className="underline">
               {stateText(item, now, statusOf)}
             </Link>
@@ -229,6 +269,38 @@ export function UploadPanel({ queue, items, statusOf }: { queue: UploadQueue; it
       if (photo && photo.status !== "processing") queue.setOutcome(item.id, { status: photo.status, reason: photo.reason });
     }
   }, [items, statusOf, queue]);
+  // Photos the list does not hold (an older capture date on a later page, a search, the trash)
+  // are asked for directly, a few at a time, until they leave processing or turn out deleted:
+  // otherwise their rows would say "processing" for ever and the list would never fold.
+  const latest = useRef({ items, statusOf });
+  latest.current = { items, statusOf };
+  const unknownTo = (of: PhotoStatusOf) => (i: UploadItem) =>
+    i.state === "done" && Boolean(i.photoId) && !of(i.photoId!) && (!i.outcome || i.outcome.status === "processing");
+  const asking = Boolean(statusOf) && items.some(unknownTo(statusOf!));
+  useEffect(() => {
+    if (!asking) return;
+    let stopped = false;
+    let busy = false;
+    const t = setInterval(async () => {
+      const { items: now, statusOf: of } = latest.current;
+      if (busy || !of) return;
+      busy = true;
+      for (const item of now.filter(unknownTo(of)).slice(0, ASK_AT_ONCE)) {
+        if (stopped) break;
+        try {
+          const photo = await getJson<PhotoDetail>(`/v1/photos/${encodeURIComponent(item.photoId!)}`);
+          if (photo.status !== "processing") queue.setOutcome(item.id, { status: photo.status, reason: photo.rejection?.message });
+        } catch (err) {
+          if (err instanceof ApiError && err.status === 404) queue.setOutcome(item.id, { status: DELETED });
+        }
+      }
+      busy = false;
+    }, ASK_EVERY_MS);
+    return () => {
+      stopped = true;
+      clearInterval(t);
+    };
+  }, [asking, queue]); // eslint-disable-line react-hooks/exhaustive-deps
   const [over, setOver] = useState(false);
   const [now, setNow] = useState(() => Date.now());
   const summary = queueSummary(items);
@@ -245,6 +317,15 @@ export function UploadPanel({ queue, items, statusOf }: { queue: UploadQueue; it
   }, [waiting]);
 
   const finished = summary.done + summary.failed + summary.cancelled;
+  // Once every upload is settled the list folds into one line (the gallery is what matters
+  // then); "Show" opens it again, with every refusal's reason. A new upload opens it by itself.
+  const settled = settledSummary(items, statusOf);
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    if (!settled) setShown(false);
+  }, [settled]);
+  const folded = Boolean(settled) && !shown;
+  const listId = useId();
   return (
     <section aria-labelledby="upload-heading" className="mb-4">
       <h2 id="upload-heading" className="sr-only">
@@ -334,13 +415,25 @@ export function UploadPanel({ queue, items, statusOf }: { queue: UploadQueue; it
         }}
       />
       {items.length ? (
-        <div className="mt-3">
-          <div className="mb-2 flex items-center gap-3 text-sm">
-            <p aria-live="polite" className="flex-1 text-zinc-700 dark:text-zinc-300">
-              {summary.uploading + summary.queued + summary.waiting} uploading or waiting · {summary.done} uploaded
-              {summary.failed ? ` · ${summary.failed} failed` : ""}
-              {summary.interrupted ? ` · ${summary.interrupted} interrupted` : ""}
-            </p>
+        <div className="mt-3" data-folded={folded ? "true" : undefined}>
+          <div className={`flex flex-wrap items-center gap-x-3 gap-y-1 text-sm ${folded ? "" : "mb-2"}`} data-testid="upload-summary">
+            {settled ? (
+              <p aria-live="polite" className="text-zinc-700 dark:text-zinc-300">
+                {settled}
+                {" — "}
+                <button type="button" className="font-medium underline" aria-expanded={!folded} aria-controls={listId} onClick={() => setShown(folded)} data-testid="uploads-toggle">
+                  {folded ? "Show" : "Hide"}
+                  <span className="sr-only"> the uploads</span>
+                </button>
+              </p>
+            ) : (
+              <p aria-live="polite" className="text-zinc-700 dark:text-zinc-300">
+                {summary.uploading + summary.queued + summary.waiting} uploading or waiting · {summary.done} uploaded
+                {summary.failed ? ` · ${summary.failed} failed` : ""}
+                {summary.interrupted ? ` · ${summary.interrupted} interrupted` : ""}
+              </p>
+            )}
+            <span className="flex-1" />
             {finished ? (
               <button type="button" className="underline" onClick={() => queue.clearFinished()}>
                 Clear finished
@@ -348,7 +441,14 @@ export function UploadPanel({ queue, items, statusOf }: { queue: UploadQueue; it
             ) : null}
           </div>
           {/* A long list scrolls in its own box: the gallery stays in view. */}
-          <ul className="grid max-h-44 items-start gap-2 overflow-y-auto sm:grid-cols-2 lg:grid-cols-3" aria-label="Uploads" tabIndex={0}>
+          <ul
+            id={listId}
+            hidden={folded}
+            className={`${folded ? "hidden" : "grid"} max-h-44 items-start gap-2 overflow-y-auto sm:grid-cols-2 lg:grid-cols-3`}
+            aria-label="Uploads"
+            tabIndex={0}
+            data-testid="upload-list"
+          >
             {items.map((item) => (
               <UploadRow key={item.id} item={item} queue={queue} now={now} statusOf={statusOf} chooseAgain={chooseAgain} />
             ))}

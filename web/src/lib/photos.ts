@@ -123,8 +123,46 @@ export function fittedWidth(width: number | null, height: number | null, side: n
   return longest <= side ? width : Math.max(1, Math.round((width * side) / longest));
 }
 
+/**
+ * The densest screen FotoAI sends pictures for: a photo across a phone's 390 CSS px at 3x
+ * (1170 device px) gets the 1024-px rendition (87% of its device pixels, sharp to the eye at
+ * arm's length) instead of the 2048-px one at five times the bytes.
+ */
+export const MAX_DENSITY = 2;
+/** Screen densities (dppx) above MAX_DENSITY that `sizes` answers for, densest first: 2.625 and
+ * 2.75 (Android) get ≤ 2.2x, 3 (iPhone), 3.5 and 4 exactly 2x. */
+const DENSE_SCREENS = [4, 3.5, 3, 2.5];
+
+function scaledLength(length: string, factor: number): string {
+  const m = /^(\d+(?:\.\d+)?)(px|vw|vh|vmin|vmax|em|rem)$/.exec(length);
+  if (m) return `${Math.round(Number(m[1]) * factor * 100) / 100}${m[2]}`;
+  return `calc(${length} * ${Math.round(factor * 1000) / 1000})`;
+}
+
+/**
+ * `sizes` that asks for at most MAX_DENSITY device pixels per CSS pixel: on a denser screen each
+ * slot's width is scaled down by MAX_DENSITY / density (through `min-resolution` media
+ * conditions), so the browser picks from `srcset` what it picks on a 2x screen. Screens up to 2x
+ * get `sizes` unchanged. Each entry is "(media condition) length" or a last bare length.
+ */
+export function capDensity(sizes: string): string {
+  const entries = sizes.split(",").map((e) => e.trim()).filter(Boolean);
+  const slots = entries.map((e) => {
+    const m = /^(.*?)\s*((?:calc|min|max|clamp)\(.*\)|[^\s()]+)$/.exec(e);
+    return m ? { media: m[1] || null, length: m[2] } : { media: null, length: e };
+  });
+  const capped = DENSE_SCREENS.flatMap((dppx) =>
+    slots.map(({ media, length }) => {
+      // "a or b" and "not a" need their own parentheses before "and".
+      const condition = media ? (/^not\b|\bor\b/.test(media) ? `(${media}) and ` : `${media} and `) : "";
+      return `${condition}(min-resolution: ${dppx}dppx) ${scaledLength(length, MAX_DENSITY / dppx)}`;
+    }),
+  );
+  return [...capped, ...entries].join(", ");
+}
+
 /** `sizes` of a picture in the library's 2/3/5-column grids (albums, trash, a person's photos, a shared album). */
-export const GRID_SIZES = "(min-width: 1024px) 20vw, (min-width: 640px) 33vw, 50vw";
+export const GRID_SIZES = capDensity("(min-width: 1024px) 20vw, (min-width: 640px) 33vw, 50vw");
 
 /** An `<img>`'s `src` and `srcset` over thumbnail URLs of one version, smallest first. */
 export interface Picture {

@@ -9,7 +9,7 @@ import { useState } from "react";
 import useSWRInfinite from "swr/infinite";
 import { getJson } from "@/lib/api";
 import { libraryPaths, type SharedAlbum, type SharedPhoto } from "@/lib/library";
-import { fittedWidth, GRID_SIZES, THUMB_LARGE_SIDE, thumbPicture } from "@/lib/photos";
+import { capDensity, fittedWidth, GRID_SIZES, THUMB_LARGE_SIDE, thumbPicture } from "@/lib/photos";
 import { PublicFrame } from "../not-found";
 import { ProblemMessage } from "../problem-message";
 import { ThemeToggle } from "../theme-toggle";
@@ -68,7 +68,7 @@ export function SharedAlbumScreen({ token, initial }: { token: string; initial: 
               <img
                 src={libraryPaths.sharedContent(token, open.id, "display")}
                 srcSet={sharedSrcSet(token, open)}
-                sizes="(min-width: 768px) 768px, 100vw"
+                sizes={capDensity("(min-width: 768px) 768px, 100vw")}
                 alt={caption(open)}
                 className="max-h-[75vh] w-full object-contain"
                 data-testid="shared-image"
