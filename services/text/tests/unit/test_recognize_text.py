@@ -10,7 +10,7 @@ from fotoai.text.adapters.tesseract import TesseractOcr
 from fotoai.text.config import TextOptions
 from fotoai.text.domain.gate import looks_like_text
 from fotoai.text.domain.words import lines_from_tsv
-from fotoai.text.use_cases import RecognizeText
+from fotoai.text.use_cases import MissingRendition, RecognizeText
 from PIL import Image, ImageDraw, ImageFont
 from skimage import data as samples
 
@@ -64,23 +64,31 @@ class Store:
         return self.blobs[key]
 
 
-def ingested(key: str) -> PhotoIngestedV1:
+def ingested(key: str, name: str = "preview") -> PhotoIngestedV1:
     return PhotoIngestedV1(
         photo_id="p1", owner_id="alice", format="jpeg", width=1200, height=500,
-        renditions=[Rendition(name="display", bucket="fotoai-renditions", key=key, width=1200,
+        renditions=[Rendition(name=name, bucket="fotoai-renditions", key=key, width=1200,
                               height=500, bytes=1, mime="image/jpeg")],
     )
 
 
 @needs_tesseract
 async def test_a_sign_is_read_and_a_photo_is_gated():
-    store = Store({"alice/p1/display.jpg": jpeg(sign()), "alice/p2/display.jpg": jpeg(Image.fromarray(samples.astronaut()))})
+    store = Store({"alice/p1/preview.jpg": jpeg(sign()), "alice/p2/preview.jpg": jpeg(Image.fromarray(samples.astronaut()))})
     recognize = RecognizeText(store, TesseractOcr("tesseract", "eng", 60, 1), TextOptions())
-    event = ingested("alice/p1/display.jpg")
+    event = ingested("alice/p1/preview.jpg")
     read = await recognize(event)
     assert not read.gated and "WELCOME" in read.text and "LISBON" in read.text
     assert read.engine.startswith("tesseract")
     again = await recognize(event)
     assert again.event_id == read.event_id  # a redelivery republishes the same fact
-    skipped = await recognize(ingested("alice/p2/display.jpg"))
+    skipped = await recognize(ingested("alice/p2/preview.jpg"))
     assert skipped.gated and skipped.text == ""
+
+
+async def test_the_full_size_display_is_never_read():
+    """`display` may be the uploaded bytes: only ingest's sandbox decodes those."""
+    event = ingested("alice/p1/display.jpg", name="display")
+    recognize = RecognizeText(Store({}), TesseractOcr("tesseract", "eng", 60, 1), TextOptions())
+    with pytest.raises(MissingRendition):
+        await recognize(event)

@@ -24,6 +24,13 @@ from PIL import Image
 MAX_RENDITION_BYTES = 64 * 1024 * 1024
 
 
+#: What OCR reads, best first: ingest's working copy (decoded pixels it encoded itself, about 2000
+#: px, what `ocr_max_side` reads anyway). Never `display`: it is full size (a 12 MP JPEG's decode
+#: cost more than the gate and was shrunk to 2000 px right after) and may be the uploaded bytes,
+#: which only ingest's sandbox decodes.
+SOURCE_RENDITIONS = ("preview", "thumb_large")
+
+
 class MissingRendition(ValueError):
     """The ingested event lists no rendition to read."""
 
@@ -49,9 +56,9 @@ class RecognizeText:
     async def __call__(self, event: PhotoIngestedV1) -> PhotoTextRecognizedV1:
         t0 = time.perf_counter()
         by_name = {r.name: r for r in event.renditions}
-        source = by_name.get("display") or by_name.get("thumb_large")
+        source = next((by_name[n] for n in SOURCE_RENDITIONS if n in by_name), None)
         if source is None:
-            raise MissingRendition(f"photo {event.photo_id} has no display rendition")
+            raise MissingRendition(f"photo {event.photo_id} has no {' or '.join(SOURCE_RENDITIONS)}")
         data = await self.store.get_bytes(source.bucket, source.key, max_bytes=MAX_RENDITION_BYTES)
         grey = await asyncio.to_thread(_grey, data)
         opts = self.options
