@@ -66,10 +66,17 @@ class HttpCatalog:
         return await self._get("/internal/tags", {"owner_id": owner_id})
 
     async def ping(self) -> bool:
-        try:
-            resp = await self._client.get("/healthz")
-        except httpx.TimeoutException as exc:
-            raise TimeoutError("the catalog is slow to answer") from exc  # readiness: "degraded"
-        except httpx.HTTPError:
-            return False
-        return resp.status_code == 200
+        # Twice before "not ready": a pooled keep-alive connection the catalog has just closed
+        # fails the first request (ReadError / RemoteProtocolError) though the catalog is fine
+        # (CI saw one 503 in a load test). A catalog that is down refuses both at once.
+        for attempt in (1, 2):
+            try:
+                resp = await self._client.get("/healthz")
+            except httpx.TimeoutException as exc:
+                raise TimeoutError("the catalog is slow to answer") from exc  # "degraded"
+            except httpx.HTTPError:
+                if attempt == 2:
+                    return False
+                continue
+            return resp.status_code == 200
+        return False
