@@ -11,7 +11,8 @@ import useSWRInfinite from "swr/infinite";
 import { getJson } from "@/lib/api";
 import { ApiError } from "@/lib/problem";
 import { personLabel, type Person } from "@/lib/people";
-import { altText, GRID_SIZES, thumbPicture, type PhotoPage } from "@/lib/photos";
+import { GridThumb } from "@/components/grid-thumb";
+import { altText, type PhotoPage } from "@/lib/photos";
 import { AppShell } from "./app-shell";
 import { Avatar, HideToggle, RenamePerson, usePendingEdits } from "./person-editor";
 import { NotFound } from "./not-found";
@@ -94,15 +95,7 @@ export function PersonScreen({ id }: { id: string }) {
               <li key={p.id}>
                 <Link href={`/photos/${encodeURIComponent(p.id)}`} className="block overflow-hidden rounded-lg bg-zinc-200 dark:bg-zinc-800" data-testid="person-photo">
                   {p.thumb_url ? (
-                    // eslint-disable-next-line @next/next/no-img-element
-                    <img
-                      src={p.thumb_url}
-                      srcSet={thumbPicture(p)?.srcSet}
-                      sizes={GRID_SIZES}
-                      alt={altText(p)}
-                      className="aspect-square w-full object-cover"
-                      loading="lazy"
-                    />
+                    <GridThumb photo={p} alt={altText(p)} className="aspect-square w-full object-cover" />
                   ) : (
                     <span className="flex aspect-square items-center justify-center p-2 text-sm">{altText(p)}</span>
                   )}

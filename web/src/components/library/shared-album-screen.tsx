@@ -9,7 +9,8 @@ import { useState } from "react";
 import useSWRInfinite from "swr/infinite";
 import { getJson } from "@/lib/api";
 import { libraryPaths, type SharedAlbum, type SharedPhoto } from "@/lib/library";
-import { capDensity, fittedWidth, GRID_SIZES, THUMB_LARGE_SIDE, thumbPicture } from "@/lib/photos";
+import { GridThumb } from "@/components/grid-thumb";
+import { capDensity, fittedWidth, THUMB_LARGE_SIDE } from "@/lib/photos";
 import { PublicFrame } from "../not-found";
 import { ProblemMessage } from "../problem-message";
 import { ThemeToggle } from "../theme-toggle";
@@ -106,16 +107,7 @@ export function SharedAlbumScreen({ token, initial }: { token: string; initial: 
                     className="block aspect-square w-full overflow-hidden rounded-lg bg-zinc-100 dark:bg-zinc-800"
                   >
                     {p.thumb_url ? (
-                      // eslint-disable-next-line @next/next/no-img-element
-                      <img
-                        src={p.thumb_url}
-                        srcSet={thumbPicture(p)?.srcSet}
-                        sizes={GRID_SIZES}
-                        alt={caption(p)}
-                        loading="lazy"
-                        decoding="async"
-                        className="h-full w-full object-cover"
-                      />
+                      <GridThumb photo={p} alt={caption(p)} className="h-full w-full object-cover" />
                     ) : (
                       <span className="text-sm">{caption(p)}</span>
                     )}

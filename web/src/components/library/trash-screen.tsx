@@ -8,7 +8,8 @@ import { useMemo, useState } from "react";
 import useSWRInfinite from "swr/infinite";
 import { getJson } from "@/lib/api";
 import { emptyTrash, formatWhen, libraryPaths, purgePhoto, refreshSoon, restorePhoto, type TrashedPhoto } from "@/lib/library";
-import { altText, GRID_SIZES, thumbPicture } from "@/lib/photos";
+import { GridThumb } from "@/components/grid-thumb";
+import { altText } from "@/lib/photos";
 import { AppShell } from "../app-shell";
 import { ConfirmDialog, DANGER_BUTTON } from "../confirm-dialog";
 import { ProblemMessage } from "../problem-message";
@@ -109,18 +110,7 @@ export function TrashScreen() {
               return (
                 <li key={p.id} data-testid="trash-item" data-photo-id={p.id} className="overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
                   <div className="aspect-square bg-zinc-100 dark:bg-zinc-800">
-                    {p.thumb_url ? (
-                      // eslint-disable-next-line @next/next/no-img-element
-                      <img
-                        src={p.thumb_url}
-                        srcSet={thumbPicture(p)?.srcSet}
-                        sizes={GRID_SIZES}
-                        alt={altText(p)}
-                        loading="lazy"
-                        decoding="async"
-                        className="h-full w-full object-cover opacity-80"
-                      />
-                    ) : null}
+                    <GridThumb photo={p} alt={altText(p)} className="h-full w-full object-cover opacity-80" />
                   </div>
                   <div className="space-y-1 px-2 py-1.5 text-sm">
                     <p className="truncate" title={name}>
