@@ -2,7 +2,7 @@
 
 - Faces: a labelled set made from the faces shipped in packages (scikit-image's astronaut,
   matplotlib's Grace Hopper, scikit-image's cameraman) in variants (scales, tilts, lighting,
-  blur, JPEG, crops, mirror). Faces are found by tagging's Haar detector as in the pipeline;
+  blur, JPEG, crops, mirror). Faces are found by tagging's BlazeFace detector as in the pipeline;
   persons by the people service's incremental clustering of dlib's 128-d descriptors
   (threshold 0.6). Peer: the same detector and clustering on raw pixels (a normalised 32x32
   grey chip, no embedding), at its best threshold of a sweep (generous to the peer). Pairwise
@@ -32,7 +32,7 @@ import reverse_geocode
 from fotoai.ingest.domain.places import locate
 from fotoai.people.adapters.dlib_faces import DlibFaceEmbedder
 from fotoai.people.domain.clustering import nearest_person
-from fotoai.tagging.models.faces import HaarFaceDetector
+from fotoai.tagging.models.faces import BlazeFaceDetector
 from fotoai.text.adapters.tesseract import TesseractOcr
 from fotoai.text.domain.gate import looks_like_text
 from fotoai.text.domain.words import lines_from_tsv
@@ -107,7 +107,7 @@ def chip(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
 
 
 def bench_faces(quick: bool) -> None:
-    detector = HaarFaceDetector()
+    detector = BlazeFaceDetector()
     embedder = DlibFaceEmbedder()
     labels, dlib_vecs, pixel_vecs, seen = [], [], [], 0
     t_embed = 0.0

@@ -42,7 +42,7 @@ from fotoai.tagging.config import TaggingOptions
 from fotoai.tagging.domain.colours import dominant_colours
 from fotoai.tagging.domain.imaging import decode_image
 from fotoai.tagging.domain.quality import assess_quality
-from fotoai.tagging.models.faces import HaarFaceDetector
+from fotoai.tagging.models.faces import BlazeFaceDetector
 from fotoai.tagging.models.image_model import InferenceModel
 from fotoai.tagging.models.runner import build_model
 from PIL import Image
@@ -223,13 +223,13 @@ def sweep(
 
 
 def analyses_ms(jpegs: list[bytes], repeats: int) -> dict[str, float]:
-    faces = HaarFaceDetector()
+    faces = BlazeFaceDetector()
     faces.load()
     pictures = [decode_image(data).rgb for data in jpegs[:6]]
     timings = {}
     for label, fn in [
         ("decode (scaled, 1024 → 512)", lambda i: decode_image(jpegs[i % len(jpegs)])),
-        ("faces (Haar)", lambda i: faces.detect(pictures[i % len(pictures)])),
+        ("faces (BlazeFace)", lambda i: faces.detect(pictures[i % len(pictures)])),
         ("quality", lambda i: assess_quality(pictures[i % len(pictures)], 4000, 3000)),
         ("colours", lambda i: dominant_colours(pictures[i % len(pictures)])),
     ]:

@@ -16,7 +16,7 @@ def test_same_face_near_other_face_far():
     variant = (np.asarray(variant).astype(np.float32) * 0.7).astype(np.uint8)
     with cbook.get_sample_data("grace_hopper.jpg") as f:
         hopper = np.asarray(Image.open(f).convert("RGB"))
-    # Boxes as the Haar detector of tagging finds them on these images.
+    # Boxes as a face detector finds them on these images (tagging's Haar cascade, when written).
     [ea] = embedder.embed(a, [(178, 69, 270, 161)])
     [ev] = embedder.embed(variant, [(121, 51, 196, 126)])
     [eh] = embedder.embed(hopper, [(149, 102, 378, 331)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+import cv2
 import numpy as np
 import torch
 from fotoai.servicekit.mlruntime import Batcher, BatchObserver
@@ -14,7 +15,7 @@ from fotoai.tagging.domain.scene import FaceBox
 from fotoai.tagging.domain.vocabulary import load_vocabulary
 from fotoai.tagging.models.clip import ClipTagger
 from fotoai.tagging.models.efficientnet import EfficientNetLite0
-from fotoai.tagging.models.faces import HaarFaceDetector
+from fotoai.tagging.models.faces import BlazeFaceDetector
 from fotoai.tagging.models.hardware import resolve_device, resolve_dtype
 from fotoai.tagging.models.image_model import InferenceModel
 from fotoai.tagging.ports import TextEmbeddingUnavailable
@@ -28,7 +29,7 @@ class TaggingRunner:
     def __init__(
         self,
         model: InferenceModel,
-        faces: HaarFaceDetector,
+        faces: BlazeFaceDetector,
         batch_size: int,
         batch_timeout_ms: float,
         on_batch: BatchObserver | None = None,
@@ -81,7 +82,8 @@ class TaggingRunner:
 
 
 def set_inference_threads(options: TaggingOptions) -> None:
-    """torch's intra-op threads: as configured, else one on the CPU (see `inference_threads`).
+    """torch's intra-op threads, and OpenCV's (the face detector's network): as configured, else
+    one on the CPU (see `inference_threads`).
 
     Inter-op threads go to one as well on the CPU: the batcher already runs inference on a thread
     of its own, and torch only accepts the setting before its first parallel work."""
@@ -94,6 +96,7 @@ def set_inference_threads(options: TaggingOptions) -> None:
             pass
     if threads is not None:
         torch.set_num_threads(threads)
+        cv2.setNumThreads(threads)
 
 
 def build_model(options: TaggingOptions) -> InferenceModel:
@@ -125,7 +128,7 @@ def load_runner(options: TaggingOptions, on_batch: BatchObserver | None = None) 
         # A full batch too: kernels for that shape get picked, and an out-of-memory shows at
         # start-up instead of on the first busy minute.
         model.warmup(options.batch_size)
-    faces = HaarFaceDetector(min_face_fraction=options.face_min_fraction)
+    faces = BlazeFaceDetector(min_face_fraction=options.face_min_fraction)
     faces.load()
     log.info(
         "tagging model %s loaded on %s (%s), embedding %d-d",
