@@ -8,7 +8,7 @@ import pytest
 from fotoai.contracts import PhotoIngestedV1, Rendition
 from fotoai.text.adapters.tesseract import TesseractOcr
 from fotoai.text.config import TextOptions
-from fotoai.text.domain.gate import looks_like_text
+from fotoai.text.domain.gate import looks_like_text, ocr_input, text_area
 from fotoai.text.domain.words import lines_from_tsv
 from fotoai.text.use_cases import MissingRendition, RecognizeText
 from PIL import Image, ImageDraw, ImageFont
@@ -47,6 +47,49 @@ def test_the_gate_passes_over_photos_without_text(photo):
 
 def test_the_gate_passes_over_a_flat_image():
     assert not looks_like_text(np.full((400, 600), 128, np.uint8))
+
+
+def sign_in_a_photo() -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A 960x400 sign pasted into a 2000x1500 photo of coffee, and where (x0, y0, x1, y1)."""
+    photo = Image.fromarray(samples.coffee()).resize((2000, 1500))
+    photo.paste(sign().resize((960, 400)), (1000, 1060))
+    return grey(photo), (1000, 1060, 1960, 1460)
+
+
+def test_ocr_reads_only_around_the_lines_the_gate_saw():
+    picture, (sx0, sy0, sx1, sy1) = sign_in_a_photo()
+    area = ocr_input(picture)
+    assert area is not None
+    assert area.size < picture.size / 4  # a strip around the sign, not the 3 MP photo
+    # Taken from the picture at its own resolution, around the sign's lines of text.
+    assert area.shape[0] >= 0.5 * (sy1 - sy0) and area.shape[1] >= 0.8 * (sx1 - sx0)
+
+
+def test_the_text_area_grows_around_the_lines_and_is_whole_when_they_are_everywhere():
+    assert text_area([], (640, 480)) == (0.0, 0.0, 1.0, 1.0)
+    x0, y0, x1, y1 = text_area([(320, 240, 80, 10)], (640, 480))
+    # A quarter of the width plus a line to each side, two lines above and below.
+    assert (x0 * 640, y0 * 480, x1 * 640, y1 * 480) == pytest.approx((290, 220, 430, 270))
+    # Lines all over the picture (a page of text): read it whole.
+    page = [(20, y, 600, 12) for y in range(20, 460, 30)]
+    assert text_area(page, (640, 480)) == (0.0, 0.0, 1.0, 1.0)
+
+
+def test_without_the_gate_the_whole_picture_is_read_and_with_it_a_plain_photo_is_not():
+    flat = np.full((400, 600), 128, np.uint8)
+    assert ocr_input(flat, gate=False) is flat
+    assert ocr_input(flat) is None
+
+
+@needs_tesseract
+async def test_a_sign_in_a_corner_of_a_photo_is_read_from_its_area():
+    picture, _ = sign_in_a_photo()
+    store = Store({"alice/p1/preview.jpg": jpeg(Image.fromarray(picture))})
+    read = await RecognizeText(store, TesseractOcr("tesseract", "eng", 60, 1), TextOptions())(
+        ingested("alice/p1/preview.jpg")
+    )
+    assert not read.gated
+    assert "WELCOME" in read.text and "LISBON" in read.text
 
 
 def test_low_confidence_and_punctuation_are_dropped():

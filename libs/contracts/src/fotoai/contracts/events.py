@@ -92,6 +92,10 @@ ORIGINAL = "original"
 OBJECT_NAMES: tuple[str, ...] = (ORIGINAL, *RENDITION_NAMES)
 #: A working copy ingest writes for the later stages (never served to clients).
 PREVIEW = "preview"
+#: The renditions a later stage reads pixels from, in order of preference: the preview (about
+#: 2000 px), else the 1024-px thumbnail. Ingest encoded both from pixels its sandbox decoded;
+#: never `display`, which may be the uploaded bytes as they came.
+WORKING_COPIES: tuple[str, ...] = (PREVIEW, THUMB_LARGE)
 
 
 class Rendition(StoredObject):

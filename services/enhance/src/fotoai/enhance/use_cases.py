@@ -28,6 +28,7 @@ from fotoai.contracts import (
     ENHANCED_THUMB_SMALL,
     THUMB_LARGE,
     THUMB_SMALL,
+    WORKING_COPIES,
     Operation,
     PhotoEnhancedV1,
     PhotoIngestedV1,
@@ -42,9 +43,8 @@ from fotoai.enhance.ports import BatchEnhancer, ObjectStore, PhotoEnhancer
 from fotoai.servicekit.mlruntime import Batcher
 
 RENDITION_NAME = ENHANCED
-# Renditions ingest encoded itself from decoded pixels, best first. Never `display`: it may be the
-# uploaded bytes, which only ingest's sandbox decodes.
-SOURCE_RENDITIONS = ("preview", "thumb_large")
+# Ingest's working copies, best first. Never `display`: it may be the uploaded bytes.
+SOURCE_RENDITIONS = WORKING_COPIES
 #: The enhanced thumbnails, largest first, each at the size of the original's thumbnail it pairs
 #: with; the first is the event's `thumbnail`, the others its `thumbnails`.
 THUMBNAILS = ((ENHANCED_THUMB, THUMB_LARGE), (ENHANCED_THUMB_SMALL, THUMB_SMALL))

@@ -12,6 +12,6 @@ class ObjectStore(Protocol):
 class OcrEngine(Protocol):
     name: str
 
-    async def read_tsv(self, png: bytes) -> str:
-        """Tesseract-style TSV of the words in a PNG image."""
+    async def read_tsv(self, image: bytes) -> str:
+        """Tesseract-style TSV of the words in an image file (PGM or PNG)."""
         ...

@@ -1,4 +1,4 @@
-"""Tesseract (Debian's `tesseract-ocr`) as a subprocess: PNG on stdin, TSV on stdout.
+"""Tesseract (Debian's `tesseract-ocr`) as a subprocess: an image (PGM) on stdin, TSV on stdout.
 
 A process per image keeps a crash or a pathological image from taking the service down, and
 the timeout bounds it; the start-up cost (~30 ms) is small beside the OCR itself.
@@ -31,7 +31,7 @@ class TesseractOcr:
         self.name = tesseract_version(cmd)
         self._slots = asyncio.Semaphore(concurrency)
 
-    async def read_tsv(self, png: bytes) -> str:
+    async def read_tsv(self, image: bytes) -> str:
         async with self._slots:
             proc = await asyncio.create_subprocess_exec(
                 self.cmd, "stdin", "stdout", "-l", self.languages, "--psm", "3", "tsv",
@@ -39,7 +39,7 @@ class TesseractOcr:
                 env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin:/usr/local/bin"},
             )
             try:
-                out, err = await asyncio.wait_for(proc.communicate(png), self.timeout_s)
+                out, err = await asyncio.wait_for(proc.communicate(image), self.timeout_s)
             except TimeoutError:
                 proc.kill()
                 await proc.wait()
