@@ -1,7 +1,8 @@
 """Offline reverse geocoding of known landmarks (GeoNames data shipped in the wheel)."""
 
 import pytest
-from fotoai.ingest.domain.places import distance_km, locate
+import reverse_geocode
+from fotoai.ingest.domain.places import CITY_TIERS, distance_km, load_trees, locate
 
 
 @pytest.mark.parametrize(
@@ -31,3 +32,13 @@ def test_null_island_is_no_place():
 
 def test_distance():
     assert distance_km((48.8584, 2.2945), (38.7223, -9.1393)) == pytest.approx(1453, rel=0.02)
+
+
+
+def test_load_trees_loads_every_tier_the_look_up_uses(monkeypatch) -> None:
+    # Start from no loaded tree (the tests above loaded some), and restore them afterwards.
+    instances = {k: v for k, v in reverse_geocode.Singleton._instances.items() if k[0] is not reverse_geocode.GeocodeData}
+    monkeypatch.setattr(reverse_geocode.Singleton, "_instances", instances)
+    load_trees()
+    loaded = {args for (cls, args) in instances if cls is reverse_geocode.GeocodeData}
+    assert loaded == {(population,) for population, _ in CITY_TIERS} | {(0,)}

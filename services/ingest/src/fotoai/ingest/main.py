@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,11 +23,13 @@ def build_app(settings: IngestSettings) -> FastAPI:
         async with ConsumerRuntime(app, settings, "ingest", settings.originals_bucket) as rt:
             ingest_photo = IngestPhoto(PortStore(rt.store, ObjectMissing, ObjectTooLarge), settings.ingest)
             await ingest_photo.start()
+            places = asyncio.create_task(ingest_photo.load_places())
             try:
                 register_handlers(rt.bus, ingest_photo)
                 await rt.start()
                 yield
             finally:
+                await asyncio.gather(places, return_exceptions=True)
                 await ingest_photo.aclose()
 
     return create_app("ingest", lifespan=lifespan)

@@ -28,7 +28,7 @@ from fotoai.ingest.config import IngestOptions
 from fotoai.ingest.domain.decode import DecodeLimits
 from fotoai.ingest.domain.metadata import PhotoMetadata
 from fotoai.ingest.domain.pipeline import PhotoJob, ProcessedPhoto, process_photo
-from fotoai.ingest.domain.places import locate
+from fotoai.ingest.domain.places import load_trees, locate
 from fotoai.ingest.domain.rejections import ImageRejected
 from fotoai.ingest.domain.renditions import THUMBNAIL_FILTER, Encoding, RenditionSpec
 from fotoai.ingest.ports import ObjectMissing, ObjectStore, ObjectTooLarge
@@ -105,6 +105,11 @@ class IngestPhoto:
 
     async def aclose(self) -> None:
         await self._sandbox.aclose()
+
+    async def load_places(self) -> None:
+        """Load the reverse-geocoding trees (the service starts it in the background at start-up:
+        otherwise the first photos with a position pay ~4 CPU-s and wait for it)."""
+        await asyncio.to_thread(load_trees)
 
     async def __aenter__(self) -> Self:
         await self.start()
