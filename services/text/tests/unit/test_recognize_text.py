@@ -8,9 +8,9 @@ import pytest
 from fotoai.contracts import PhotoIngestedV1, Rendition
 from fotoai.text.adapters.tesseract import TesseractOcr
 from fotoai.text.config import TextOptions
-from fotoai.text.domain.gate import looks_like_text, ocr_input, text_area
+from fotoai.text.domain.gate import AREA_GAP, looks_like_text, ocr_input, stack_areas, text_areas
 from fotoai.text.domain.words import lines_from_tsv
-from fotoai.text.use_cases import MissingRendition, RecognizeText
+from fotoai.text.use_cases import MissingRendition, RecognizeText, _pgm
 from PIL import Image, ImageDraw, ImageFont
 from skimage import data as samples
 
@@ -65,14 +65,41 @@ def test_ocr_reads_only_around_the_lines_the_gate_saw():
     assert area.shape[0] >= 0.5 * (sy1 - sy0) and area.shape[1] >= 0.8 * (sx1 - sx0)
 
 
-def test_the_text_area_grows_around_the_lines_and_is_whole_when_they_are_everywhere():
-    assert text_area([], (640, 480)) == (0.0, 0.0, 1.0, 1.0)
-    x0, y0, x1, y1 = text_area([(320, 240, 80, 10)], (640, 480))
+def test_text_areas_grow_around_each_line_merge_when_they_meet_and_are_whole_for_a_page():
+    whole = [(0.0, 0.0, 1.0, 1.0)]
+    assert text_areas([], (640, 480)) == whole
+    [(x0, y0, x1, y1)] = text_areas([(320, 240, 80, 10)], (640, 480))
     # A quarter of the width plus a line to each side, two lines above and below.
     assert (x0 * 640, y0 * 480, x1 * 640, y1 * 480) == pytest.approx((290, 220, 430, 270))
+    # Two lines of one sign: one area. Two textures far apart: two areas, top first.
+    assert len(text_areas([(100, 100, 200, 20), (100, 130, 180, 20)], (640, 480))) == 1
+    apart = text_areas([(300, 400, 80, 16), (100, 50, 80, 24)], (640, 480))
+    assert len(apart) == 2 and apart[0][1] < apart[1][1]
     # Lines all over the picture (a page of text): read it whole.
-    page = [(20, y, 600, 12) for y in range(20, 460, 30)]
-    assert text_area(page, (640, 480)) == (0.0, 0.0, 1.0, 1.0)
+    assert text_areas([(20, y, 600, 12) for y in range(20, 460, 30)], (640, 480)) == whole
+
+
+def test_areas_are_stacked_on_white_for_one_pass():
+    a, b = np.zeros((10, 30), np.uint8), np.full((20, 50), 7, np.uint8)
+    stacked = stack_areas([a, b])
+    assert stacked.shape == (10 + AREA_GAP + 20, 50)
+    assert (stacked[:10, :30] == 0).all() and (stacked[:10, 30:] == 255).all()
+    assert (stacked[10:10 + AREA_GAP] == 255).all() and (stacked[10 + AREA_GAP:] == 7).all()
+    assert stack_areas([a]) is a
+
+
+def test_two_signs_far_apart_are_both_read_in_one_picture_smaller_than_the_photo():
+    photo = Image.fromarray(samples.coffee()).resize((2000, 1500))
+    photo.paste(sign(("OPEN DAILY",)).resize((900, 380)), (60, 40))
+    photo.paste(sign(("BUS STOP 42",)).resize((900, 380)), (1050, 1080))
+    area = ocr_input(grey(photo))
+    assert area is not None and area.size < 2000 * 1500 / 2
+    if shutil.which("tesseract"):
+        import asyncio
+
+        tsv = asyncio.run(TesseractOcr("tesseract", "eng", 60, 1).read_tsv(_pgm(area, 2000)))
+        text = " ".join(lines_from_tsv(tsv, 55))
+        assert "OPEN DAILY" in text and "BUS STOP 42" in text
 
 
 def test_without_the_gate_the_whole_picture_is_read_and_with_it_a_plain_photo_is_not():
