@@ -144,3 +144,24 @@ async def test_presigned_get_overrides_type_and_forces_download(astore):
     assert resp.headers["content-type"] == "image/jpeg"
     assert resp.headers["content-disposition"].startswith("attachment")
     await astore.delete(BUCKET, key)
+
+
+@pytest.mark.integration
+async def test_the_thread_store_puts_whole_objects_and_reads_them_in_one_request(object_store):
+    key = f"test/{uuid.uuid4()}"
+    data = os.urandom(3 * 1024 * 1024 + 17)  # a full-size photo's display rendition
+    await object_store.put_bytes(BUCKET, key, data, "image/jpeg")
+    assert await object_store.get_bytes(BUCKET, key) == data
+    assert await object_store.get_bytes(BUCKET, key, max_bytes=len(data)) == data
+    with pytest.raises(ObjectTooLarge):
+        await object_store.get_bytes(BUCKET, key, max_bytes=len(data) - 1)
+    url = object_store.presigner.get_url(BUCKET, key)
+    async with httpx.AsyncClient() as client:
+        answer = await client.get(url)
+    assert answer.headers["content-type"] == "image/jpeg" and answer.content == data
+    await object_store.put_bytes(BUCKET, key, b"replaced", "text/plain")  # a redelivery overwrites
+    assert await object_store.get_bytes(BUCKET, key) == b"replaced"
+    with pytest.raises(ObjectNotFound):
+        await object_store.get_bytes(BUCKET, key + "-missing")
+    with pytest.raises(StorageError):
+        await object_store.put_bytes(f"no-such-bucket-{uuid.uuid4().hex[:8]}", key, data, "image/jpeg")

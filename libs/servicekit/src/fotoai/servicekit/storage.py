@@ -8,18 +8,23 @@ remote client's bytes is how the gateway once deadlocked its own pool.
 
 Shared by both modules: the endpoint parsing, the translation of S3 errors into the three
 exceptions below, and the presigner (signing is pure CPU once the region is configured).
+
+Whole-object PUTs go to a URL signed for `UNSIGNED-PAYLOAD`, as the gateway's streamed uploads
+do: over plain HTTP the minio client signs a SHA-256 of the body, which it hashes and the store
+hashes again to check it (S3Proxy: 31 ms of CPU for a 3.1 MB PUT, 10.7 ms unsigned; the client
+4.5 ms -> 1.2). The request itself (method, bucket, key, expiry) stays signed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
+import urllib3
 from minio import Minio
 from minio.datatypes import PostPolicy
 from minio.error import S3Error
@@ -145,6 +150,16 @@ class ObjectStore:
         self.endpoint = endpoint
         self._client = Minio(netloc, access_key=access_key, secret_key=secret_key, secure=secure, region=region)
         self.presigner = Presigner(public_endpoint or endpoint, access_key, secret_key, region)
+        # PUTs: URLs signed for this (internal) endpoint, sent by a pool retrying as minio's does.
+        self._signer = Presigner(endpoint, access_key, secret_key, region)
+        self._http = urllib3.PoolManager(
+            maxsize=10,
+            timeout=urllib3.Timeout(connect=10, read=300),
+            retries=urllib3.Retry(
+                total=5, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504],
+                allowed_methods=None,  # a PUT of the same bytes to the same key is idempotent
+            ),
+        )
 
     _translate = staticmethod(translate)
 
@@ -162,12 +177,12 @@ class ObjectStore:
     async def get_bytes(self, bucket: str, key: str, max_bytes: int | None = None) -> bytes:
         def work() -> bytes:
             try:
-                if max_bytes is not None:
-                    stat = self._client.stat_object(bucket, key)
-                    if stat.size is not None and stat.size > max_bytes:
-                        raise ObjectTooLarge(max_bytes)
                 resp = self._client.get_object(bucket, key)
                 try:
+                    # One request: the answer's length, not a HEAD before it, says "too large".
+                    length = resp.headers.get("Content-Length")
+                    if max_bytes is not None and length is not None and int(length) > max_bytes:
+                        raise ObjectTooLarge(max_bytes)
                     return resp.read()
                 finally:
                     resp.close()
@@ -182,9 +197,14 @@ class ObjectStore:
     async def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str) -> None:
         def work() -> None:
             try:
-                self._client.put_object(bucket, key, io.BytesIO(data), len(data), content_type=content_type)
+                resp = self._http.request(
+                    "PUT", self._signer.put_url(bucket, key, expires_s=900), body=data,
+                    headers={"Content-Type": content_type, "Content-Length": str(len(data))},
+                )
             except Exception as exc:
                 raise self._translate(exc, bucket, key) from exc
+            if resp.status != 200:
+                raise StorageError(f"PUT {bucket}/{key}: HTTP {resp.status}: {resp.data[:200]!r}")
 
         await asyncio.to_thread(work)
 
