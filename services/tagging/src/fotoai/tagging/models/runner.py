@@ -82,7 +82,7 @@ class TaggingRunner:
 
 
 def set_inference_threads(options: TaggingOptions) -> None:
-    """torch's intra-op threads, and OpenCV's (the face detector's network): as configured, else
+    """torch's intra-op threads, and OpenCV's (resizing): as configured, else
     one on the CPU (see `inference_threads`).
 
     Inter-op threads go to one as well on the CPU: the batcher already runs inference on a thread
@@ -128,7 +128,9 @@ def load_runner(options: TaggingOptions, on_batch: BatchObserver | None = None) 
         # A full batch too: kernels for that shape get picked, and an out-of-memory shows at
         # start-up instead of on the first busy minute.
         model.warmup(options.batch_size)
-    faces = BlazeFaceDetector(min_face_fraction=options.face_min_fraction)
+    faces = BlazeFaceDetector(
+        min_face_fraction=options.face_min_fraction, threads=options.inference_threads or 1
+    )
     faces.load()
     log.info(
         "tagging model %s loaded on %s (%s), embedding %d-d",
