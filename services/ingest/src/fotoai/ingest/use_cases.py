@@ -60,6 +60,7 @@ def job_from_options(options: IngestOptions) -> PhotoJob:
                 thumbs,
                 options.thumb_quality,
                 resample=THUMBNAIL_FILTER,
+                optimize=True,
             ),
             RenditionSpec(
                 THUMB_SMALL,
@@ -67,6 +68,7 @@ def job_from_options(options: IngestOptions) -> PhotoJob:
                 thumbs,
                 options.thumb_quality,
                 resample=THUMBNAIL_FILTER,
+                optimize=True,
             ),
         ),
         reuse_jpeg_max_quality=options.reuse_jpeg_max_quality
