@@ -37,3 +37,24 @@ def test_embeddings_are_unit_1280_vectors_and_batches_match_singles(model, coffe
     assert batch[1].embedding == pytest.approx(single.embedding, abs=1e-4)
     # Different photos, different places in the embedding space.
     assert float(batch[0].embedding @ batch[1].embedding) < 0.9
+
+
+def test_folding_the_batch_norms_keeps_the_outputs() -> None:
+    import copy
+
+    from efficientnet_lite_pytorch import EfficientNet
+    from fotoai.tagging.models.efficientnet import fold_batch_norms
+
+    net = EfficientNet.from_name("efficientnet-lite0").eval()
+    with torch.no_grad():  # non-trivial statistics, as trained weights have
+        for m in net.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 2.0)
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
+    folded = fold_batch_norms(copy.deepcopy(net))
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in folded.modules())
+    pixels = torch.randn(2, 3, 224, 224)
+    with torch.inference_mode():
+        assert torch.allclose(net(pixels), folded(pixels), atol=1e-4, rtol=1e-4)
