@@ -259,6 +259,8 @@ class StackRun:
     lag: dict[str, float | None] = field(default_factory=dict)
     #: Wall-clock (epoch) times per photo: request sent, upload answered, seen settled.
     wall: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: This process's CPU over the run: the uploading, polling "phones" share the box's cores.
+    client_cpu: float = 0.0
 
 
 async def run_stack(env: dict[str, str], library: list[Sample], concurrency: int, timeout: float,
@@ -279,6 +281,7 @@ async def run_stack(env: dict[str, str], library: list[Sample], concurrency: int
     stop = asyncio.Event()
     lag_task = asyncio.create_task(lag.run(stop))
     cpu_before = cpu_seconds(pgids)
+    client_cpu0 = time.process_time()
     t0 = time.monotonic()
     async with httpx.AsyncClient(base_url=env["FOTOAI_GATEWAY_URL"], timeout=120) as client:
         async def upload(i: int, sample: Sample) -> None:
@@ -345,6 +348,7 @@ async def run_stack(env: dict[str, str], library: list[Sample], concurrency: int
     last = max((result.accepted[p] + lat for p, (_, lat) in result.settled.items()), default=t0)
     result.wall_s = max(1e-6, last - t0)
     cpu_after = cpu_seconds(pgids)
+    result.client_cpu = time.process_time() - client_cpu0
     result.cpu = {s: cpu_after.get(s, 0.0) - cpu_before.get(s, 0.0) for s in pgids}
     stop.set()
     await lag_task
@@ -610,6 +614,8 @@ def report(ours: StackRun, peer: tuple[float, float] | None, n: int, concurrency
         print(f"| CPU-s per photo, the seven services | {total_cpu:.2f} | {peer[1]:.2f} | {total_cpu / peer[1]:.2f} |")
         print(f"| CPU-s per photo, services + Kafka, S3, PostgreSQL, Redis | {total_cpu + infra_cpu:.2f} "
               f"| {peer[1]:.2f} | {(total_cpu + infra_cpu) / peer[1]:.2f} |")
+    print(f"| CPU-s per photo of this benchmark's clients (uploads, polling; same cores) | "
+          f"{ours.client_cpu / max(1, done):.3f} | | |")
     print("\n| stage | CPU-s per photo | mean lag (events) | mean wait in Kafka s |")
     print("|---|---|---|---|")
     rate = done / ours.wall_s
