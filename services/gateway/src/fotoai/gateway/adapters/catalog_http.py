@@ -69,14 +69,12 @@ class HttpCatalog:
         # Twice before "not ready": a pooled keep-alive connection the catalog has just closed
         # fails the first request (ReadError / RemoteProtocolError) though the catalog is fine
         # (CI saw one 503 in a load test). A catalog that is down refuses both at once.
-        for attempt in (1, 2):
+        for _ in range(2):
             try:
                 resp = await self._client.get("/healthz")
             except httpx.TimeoutException as exc:
                 raise TimeoutError("the catalog is slow to answer") from exc  # "degraded"
             except httpx.HTTPError:
-                if attempt == 2:
-                    return False
                 continue
             return resp.status_code == 200
         return False
