@@ -56,8 +56,8 @@ RUN test -n "${PORT}" || { echo "build with --build-arg PORT=<port of ${SERVICE}
  && groupadd --system --gid 10001 fotoai \
  && useradd --system --uid 10001 --gid fotoai --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin fotoai
-# The text service reads words with Debian's Tesseract (tesseract-ocr, English data); no other
-# image carries it.
+# The text service reads words with Tesseract (the tesserocr wheel's libtesseract) and Debian's
+# language data (tesseract-ocr pulls in the English data); no other image carries it.
 RUN if [ "${SERVICE}" = text ]; then \
       apt-get update && apt-get install -y --no-install-recommends tesseract-ocr \
       && rm -rf /var/lib/apt/lists/*; \

@@ -215,7 +215,7 @@ def raw_tesseract(img: Image.Image) -> str:
 
 
 def bench_text(quick: bool) -> None:
-    ocr = TesseractOcr("tesseract", "eng", 60, 1)
+    ocr = TesseractOcr("eng", 60, 1)
     rng = np.random.default_rng(7)
     kinds = ["clean", "perspective", "noise", "blur", "low-contrast", "rotated", "in-a-photo"]
     signs = SIGNS[:3] if quick else SIGNS

@@ -1,12 +1,11 @@
 """The gate and the use case on rendered signs and on photos without text (real Tesseract)."""
 
 import io
-import shutil
 
 import numpy as np
 import pytest
 from fotoai.contracts import PhotoIngestedV1, Rendition
-from fotoai.text.adapters.tesseract import TesseractOcr
+from fotoai.text.adapters.tesseract import TesseractError, TesseractOcr, find_tessdata
 from fotoai.text.config import TextOptions
 from fotoai.text.domain.gate import AREA_GAP, looks_like_text, ocr_input, stack_areas, text_areas
 from fotoai.text.domain.words import lines_from_tsv
@@ -14,7 +13,16 @@ from fotoai.text.use_cases import MissingRendition, RecognizeText, _pgm
 from PIL import Image, ImageDraw, ImageFont
 from skimage import data as samples
 
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr not installed")
+
+def _has_language_data() -> bool:
+    try:
+        find_tessdata("eng")
+    except TesseractError:
+        return False
+    return True
+
+
+needs_tesseract = pytest.mark.skipif(not _has_language_data(), reason="tesseract-ocr's language data not installed")
 
 
 def sign(lines=("WELCOME TO", "LISBON CAFE"), size=(1200, 500)) -> Image.Image:
@@ -94,10 +102,10 @@ def test_two_signs_far_apart_are_both_read_in_one_picture_smaller_than_the_photo
     photo.paste(sign(("BUS STOP 42",)).resize((900, 380)), (1050, 1080))
     area = ocr_input(grey(photo))
     assert area is not None and area.size < 2000 * 1500 / 2
-    if shutil.which("tesseract"):
+    if _has_language_data():
         import asyncio
 
-        tsv = asyncio.run(TesseractOcr("tesseract", "eng", 60, 1).read_tsv(_pgm(area, 2000)))
+        tsv = asyncio.run(TesseractOcr("eng", 60, 1).read_tsv(_pgm(area, 2000)))
         text = " ".join(lines_from_tsv(tsv, 55))
         assert "OPEN DAILY" in text and "BUS STOP 42" in text
 
@@ -112,7 +120,7 @@ def test_without_the_gate_the_whole_picture_is_read_and_with_it_a_plain_photo_is
 async def test_a_sign_in_a_corner_of_a_photo_is_read_from_its_area():
     picture, _ = sign_in_a_photo()
     store = Store({"alice/p1/preview.jpg": jpeg(Image.fromarray(picture))})
-    read = await RecognizeText(store, TesseractOcr("tesseract", "eng", 60, 1), TextOptions())(
+    read = await RecognizeText(store, TesseractOcr("eng", 60, 1), TextOptions())(
         ingested("alice/p1/preview.jpg")
     )
     assert not read.gated
@@ -145,7 +153,7 @@ def ingested(key: str, name: str = "preview") -> PhotoIngestedV1:
 @needs_tesseract
 async def test_a_sign_is_read_and_a_photo_is_gated():
     store = Store({"alice/p1/preview.jpg": jpeg(sign()), "alice/p2/preview.jpg": jpeg(Image.fromarray(samples.astronaut()))})
-    recognize = RecognizeText(store, TesseractOcr("tesseract", "eng", 60, 1), TextOptions())
+    recognize = RecognizeText(store, TesseractOcr("eng", 60, 1), TextOptions())
     event = ingested("alice/p1/preview.jpg")
     read = await recognize(event)
     assert not read.gated and "WELCOME" in read.text and "LISBON" in read.text
@@ -159,6 +167,6 @@ async def test_a_sign_is_read_and_a_photo_is_gated():
 async def test_the_full_size_display_is_never_read():
     """`display` may be the uploaded bytes: only ingest's sandbox decodes those."""
     event = ingested("alice/p1/display.jpg", name="display")
-    recognize = RecognizeText(Store({}), TesseractOcr("tesseract", "eng", 60, 1), TextOptions())
+    recognize = RecognizeText(Store({}), TesseractOcr("eng", 60, 1), TextOptions())
     with pytest.raises(MissingRendition):
         await recognize(event)

@@ -23,12 +23,15 @@ def build_app(settings: TextSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with ConsumerRuntime(app, settings, "text", settings.renditions_bucket) as rt:
             ocr = await asyncio.to_thread(
-                TesseractOcr, opts.tesseract_cmd, opts.languages, opts.timeout_s, opts.max_concurrency
+                TesseractOcr, opts.languages, opts.timeout_s, opts.max_concurrency, opts.tessdata_dir
             )
-            register_handlers(rt.bus, RecognizeText(rt.store, ocr, opts),
-                              concurrency=max(settings.consumer_concurrency, opts.max_concurrency))
-            await rt.start()
-            yield
+            try:
+                register_handlers(rt.bus, RecognizeText(rt.store, ocr, opts),
+                                  concurrency=max(settings.consumer_concurrency, opts.max_concurrency))
+                await rt.start()
+                yield
+            finally:
+                ocr.close()
 
     return create_app("text", lifespan=lifespan)
 
